@@ -1,0 +1,19 @@
+import { brotliCompress, constants, gzip } from 'node:zlib'
+import { promisify } from 'node:util'
+import type { Compressor } from '../../app/ports.ts'
+
+const br = promisify(brotliCompress)
+const gz = promisify(gzip)
+
+// Pages are compressed once per render and served from cache, so a mid quality is plenty: brotli
+// 11 would cost ~1 s on a large page for a few percent.
+export const zlibCompressor: Compressor = {
+  encodings: ['br', 'gzip'],
+  async compress(body, encoding) {
+    const out =
+      encoding === 'br'
+        ? await br(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 6 } })
+        : await gz(body, { level: 6 })
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength)
+  },
+}

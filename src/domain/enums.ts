@@ -1,0 +1,70 @@
+// Statuspage's values, so the v2 API and webhook payloads stay compatible (DESIGN.md, vocabulary).
+export const COMPONENT_STATUSES = [
+  'operational',
+  'degraded_performance',
+  'partial_outage',
+  'major_outage',
+  'under_maintenance',
+] as const
+export type ComponentStatus = (typeof COMPONENT_STATUSES)[number]
+
+export const IMPACTS = ['none', 'minor', 'major', 'critical'] as const
+export type Impact = (typeof IMPACTS)[number]
+
+export const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number]
+
+export const VISIBILITIES = ['public', 'internal'] as const
+export type Visibility = (typeof VISIBILITIES)[number]
+
+export const EVENT_KINDS = [
+  'detection',
+  'investigation',
+  'escalation',
+  'mitigation',
+  'resolution',
+  'communication',
+  'note',
+] as const
+export type EventKind = (typeof EVENT_KINDS)[number]
+
+export const ROLES = ['owner', 'responder', 'viewer'] as const
+export type Role = (typeof ROLES)[number]
+
+export const TOKEN_SCOPES = ['read', 'write'] as const
+export type TokenScope = (typeof TOKEN_SCOPES)[number]
+
+export const INDICATORS = ['none', 'minor', 'major', 'critical', 'maintenance'] as const
+export type Indicator = (typeof INDICATORS)[number]
+
+export const COMPONENT_STATUS_LABELS: Record<ComponentStatus, string> = {
+  operational: 'Operational',
+  degraded_performance: 'Degraded Performance',
+  partial_outage: 'Partial Outage',
+  major_outage: 'Major Outage',
+  under_maintenance: 'Under Maintenance',
+}
+
+export const INCIDENT_STATUS_LABELS: Record<IncidentStatus, string> = {
+  investigating: 'Investigating',
+  identified: 'Identified',
+  monitoring: 'Monitoring',
+  resolved: 'Resolved',
+}
+
+export const IMPACT_LABELS: Record<Impact, string> = {
+  none: 'None',
+  minor: 'Minor',
+  major: 'Major',
+  critical: 'Critical',
+}
+
+export const EVENT_KIND_LABELS: Record<EventKind, string> = {
+  detection: 'Detection',
+  investigation: 'Investigation',
+  escalation: 'Escalation',
+  mitigation: 'Mitigation',
+  resolution: 'Resolution',
+  communication: 'Communication',
+  note: 'Note',
+}

@@ -1,0 +1,100 @@
+import { serve, type ServerType } from '@hono/node-server'
+import { serveStatic } from '@hono/node-server/serve-static'
+import { fileURLToPath } from 'node:url'
+import type { Deps } from '../app/deps.ts'
+import { withPageInvalidation } from '../app/invalidating-store.ts'
+import type { Clock, Ids } from '../app/ports.ts'
+import { createMemoryPageCache } from '../adapters/cache/memory.ts'
+import { zlibCompressor } from '../adapters/compress/zlib.node.ts'
+import { createConsoleLogger } from '../adapters/log.ts'
+import { createScryptHasher, DEFAULT_SCRYPT, type ScryptParams } from '../adapters/passwords/scrypt.ts'
+import { nodeScrypt } from '../adapters/passwords/scrypt.node.ts'
+import { openNodeDatabase, type NodeDatabase } from '../adapters/storage/sqlite.node.ts'
+import { createTimeIds, systemClock, webSecrets } from '../adapters/system.ts'
+import type { Config } from '../config.ts'
+import { createApp } from '../http/app.tsx'
+
+// Composition root for Node: the only place that picks Node implementations of the ports.
+
+export const PUBLIC_DIR = fileURLToPath(new URL('../../public', import.meta.url))
+
+export interface NodeOverrides {
+  clock?: Clock
+  ids?: Ids
+  scrypt?: ScryptParams
+}
+
+export function createNodeDeps(
+  config: Config,
+  overrides: NodeOverrides = {},
+): { deps: Deps; database: NodeDatabase } {
+  const database = openNodeDatabase(config.DATABASE_PATH)
+  const clock = overrides.clock ?? systemClock
+  const pageCache = createMemoryPageCache()
+  const deps: Deps = {
+    config,
+    store: withPageInvalidation(database.store, pageCache),
+    clock,
+    ids: overrides.ids ?? createTimeIds(clock),
+    secrets: webSecrets,
+    passwords: createScryptHasher(overrides.scrypt ?? DEFAULT_SCRYPT, nodeScrypt),
+    pageCache,
+    compressor: zlibCompressor,
+    log: createConsoleLogger(config.LOG_LEVEL),
+  }
+  return { deps, database }
+}
+
+/** The Hono app plus static files from public/, as served on Node. */
+export function createNodeApp(deps: Deps) {
+  return createApp(deps, {
+    assets: serveStatic({
+      root: PUBLIC_DIR,
+      onFound: (_path, c) => {
+        // Vendored files carry their version in the name; our CSS changes between releases.
+        c.header(
+          'Cache-Control',
+          c.req.path.startsWith('/vendor/')
+            ? 'public, max-age=31536000, immutable'
+            : 'public, max-age=300',
+        )
+      },
+    }),
+    peerAddress: (c) =>
+      (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket
+        ?.remoteAddress,
+  })
+}
+
+export interface RunningServer {
+  url: string
+  deps: Deps
+  close(): Promise<void>
+}
+
+/** Starts the HTTP server; resolves once it listens. PORT=0 picks a free port (tests). */
+export async function startNodeServer(
+  config: Config,
+  overrides: NodeOverrides = {},
+): Promise<RunningServer> {
+  const { deps, database } = createNodeDeps(config, overrides)
+  const app = createNodeApp(deps)
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s))
+  })
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : config.PORT
+  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST
+  return {
+    url: `http://${host}:${port}`,
+    deps,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if ('closeAllConnections' in server) server.closeAllConnections()
+        server.close(() => {
+          database.close()
+          resolve()
+        })
+      }),
+  }
+}

@@ -1,0 +1,13 @@
+// DOM ids that htmx targets and out-of-band swaps use: defined once, never typed twice.
+export const DOM = {
+  flash: 'flash',
+  statusBanner: 'status-banner',
+  componentList: 'component-list',
+  incidentHeader: 'incident-header',
+  incidentComponents: 'incident-components',
+  timeline: 'timeline',
+  composer: 'composer',
+  openIncidents: 'open-incidents',
+} as const
+
+export const eventDomId = (id: string) => `event-${id}`
