@@ -82,38 +82,78 @@ export function zoneOffsetMs(ms: number, tz: string): number {
   return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - whole
 }
 
-// The first instant of a local calendar day; month/day may overflow (Jan 32 = Feb 1).
-function startOfLocalDay(year: number, month: number, day: number, tz: string): number {
-  const wall = Date.UTC(year, month - 1, day)
+// The first instant of the local calendar day whose date, read as UTC midnight, is `wall`.
+function startOfLocalDay(wall: number, tz: string): number {
   const before = zoneOffsetMs(wall - 15 * HOUR_MS, tz)
   const after = zoneOffsetMs(wall + 15 * HOUR_MS, tz)
   // Offsets span −12 h…+14 h, so the real midnight lies between the two probes; with no transition
   // between them the answer is exact.
   if (before === after) return wall - before
-  // A transition is near: keep the earliest candidate that falls on the wanted day. When midnight
-  // itself is skipped (spring forward at 00:00) that is the transition instant, e.g. 01:00.
-  const normal = new Date(wall)
-  const want = [normal.getUTCFullYear(), normal.getUTCMonth() + 1, normal.getUTCDate()]
-  let best = Number.POSITIVE_INFINITY
-  for (const candidate of [wall - before, wall - after]) {
-    const p = zonedParts(candidate, tz)
-    if (p.year === want[0] && p.month === want[1] && p.day === want[2] && candidate < best) {
-      best = candidate
-    }
-  }
-  // A day skipped entirely (Pacific/Apia, 2011-12-30) has no instant; it collapses to zero length.
-  return Number.isFinite(best) ? best : Math.max(wall - before, wall - after)
+  return startNearTransition(wall, [before, after], tz)
 }
 
+// A transition is near: keep the earliest candidate that falls on the wanted day. When midnight
+// itself is skipped (spring forward at 00:00) that is the transition instant, e.g. 01:00.
+function startNearTransition(wall: number, offsets: number[], tz: string): number {
+  const want = new Date(wall)
+  let best = Number.POSITIVE_INFINITY
+  for (const offset of offsets) {
+    const candidate = wall - offset
+    const p = zonedParts(candidate, tz)
+    const sameDay =
+      p.year === want.getUTCFullYear() &&
+      p.month === want.getUTCMonth() + 1 &&
+      p.day === want.getUTCDate()
+    if (sameDay && candidate < best) best = candidate
+  }
+  // A day skipped entirely (Pacific/Apia, 2011-12-30) has no instant; it collapses to zero length.
+  return Number.isFinite(best) ? best : wall - Math.min(...offsets)
+}
+
+const wallDate = (p: ZonedParts, plusDays = 0) => Date.UTC(p.year, p.month - 1, p.day + plusDays)
+
 export function startOfDayInZone(ms: number, tz: string): number {
-  const p = zonedParts(ms, tz)
-  return startOfLocalDay(p.year, p.month, p.day, tz)
+  return startOfLocalDay(wallDate(zonedParts(ms, tz)), tz)
 }
 
 // Calendar days, not 24 h steps, so DST days come out 23 h or 25 h long.
 export function addDaysInZone(dayStartMs: number, n: number, tz: string): number {
-  const p = zonedParts(dayStartMs, tz)
-  return startOfLocalDay(p.year, p.month, p.day + n, tz)
+  return startOfLocalDay(wallDate(zonedParts(dayStartMs, tz), n), tz)
+}
+
+export interface LocalDay {
+  date: string // YYYY-MM-DD
+  start: number
+  end: number
+}
+
+// The `count` local days ending with the one containing `ms`, oldest first. Same answer as
+// startOfDayInZone/addDaysInZone per day, but about one Intl call per day instead of four: the
+// offset is sampled once a day, and only days near a transition take the careful path.
+export function localDaysEndingAt(ms: number, tz: string, count: number): LocalDay[] {
+  const n = Math.max(0, Math.floor(count))
+  const today = zonedParts(ms, tz)
+  const walls: number[] = []
+  for (let j = 0; j < n + 3; j++) walls.push(wallDate(today, j - (n - 1)))
+  // Sample j sits 14 h before wall j; a midnight lies within [wall − 14 h, wall + 12 h], which
+  // samples j and j + 2 bracket.
+  const offsets = walls.map((wall) => zoneOffsetMs(wall - 14 * HOUR_MS, tz))
+  const starts: number[] = []
+  for (let j = 0; j <= n; j++) {
+    const wall = walls[j] as number
+    const a = offsets[j] as number
+    const steady = a === offsets[j + 1] && a === offsets[j + 2]
+    starts.push(steady ? wall - a : startOfLocalDay(wall, tz))
+  }
+  const days: LocalDay[] = []
+  for (let j = 0; j < n; j++) {
+    days.push({
+      date: new Date(walls[j] as number).toISOString().slice(0, 10),
+      start: starts[j] as number,
+      end: starts[j + 1] as number,
+    })
+  }
+  return days
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0')

@@ -1,6 +1,6 @@
 import type { ComponentStatus } from './enums.ts'
 import type { ComponentStatusChange, Incident, Millis } from './types.ts'
-import { addDaysInZone, dayKey, startOfDayInZone } from './time.ts'
+import { localDaysEndingAt, type LocalDay } from './time.ts'
 
 // Shown on the public page next to the uptime bars, so it must match DOWNTIME_WEIGHT below.
 export const UPTIME_RULE =
@@ -62,11 +62,7 @@ export interface DailyUptimeInput {
   incidents?: readonly UptimeIncident[]
 }
 
-export interface DayWindow {
-  date: string
-  start: Millis
-  end: Millis
-}
+export type DayWindow = LocalDay
 
 // A page renders every component's bars with the same (now, zone, days), and the day boundaries
 // cost a few Intl calls each, so the last few windows are memoised.
@@ -79,20 +75,12 @@ export function uptimeWindow(now: Millis, timeZone: string, days = 90): readonly
   const key = `${timeZone}|${count}|${now}`
   const cached = windowCache.get(key)
   if (cached) return cached
-  const today = startOfDayInZone(now, timeZone)
-  const starts: number[] = []
-  // Each boundary is computed from today, not from its neighbour, so DST quirks cannot accumulate.
-  for (let i = count - 1; i >= -1; i--) starts.push(addDaysInZone(today, -i, timeZone))
-  const window: DayWindow[] = []
-  for (let i = 0; i < count; i++) {
-    const start = starts[i] as number
-    window.push({ date: dayKey(start, timeZone), start, end: starts[i + 1] as number })
-  }
+  const window = Object.freeze(localDaysEndingAt(now, timeZone, count))
   if (windowCache.size >= WINDOW_CACHE_SIZE) {
     const oldest = windowCache.keys().next().value
     if (oldest !== undefined) windowCache.delete(oldest)
   }
-  windowCache.set(key, Object.freeze(window))
+  windowCache.set(key, window)
   return window
 }
 

@@ -74,7 +74,11 @@ describe('pageRollup from open incidents', () => {
     ['a major incident', [i('major')], MAJOR],
     ['a critical incident', [i('critical')], CRITICAL],
     ['an incident without impact', [i('none')], ALL_OK],
-    ['incidents of mixed impact, by the highest', [i('minor'), i('critical'), i('major')], CRITICAL],
+    [
+      'incidents of mixed impact, by the highest',
+      [i('minor'), i('critical'), i('major')],
+      CRITICAL,
+    ],
     ['a minor and a no-impact incident', [i('none'), i('minor')], MINOR],
   ] as const)('with %s and all components operational', (_name, incidents, expected) => {
     expect(pageRollup({ components: [c('operational')], openIncidents: [...incidents] })).toEqual(
@@ -85,8 +89,18 @@ describe('pageRollup from open incidents', () => {
 
 describe('pageRollup combining components and incidents', () => {
   it.each([
-    ['a critical incident outranks a partial outage', [c('partial_outage')], [i('critical')], CRITICAL],
-    ['a major incident outranks degraded performance', [c('degraded_performance')], [i('major')], MAJOR],
+    [
+      'a critical incident outranks a partial outage',
+      [c('partial_outage')],
+      [i('critical')],
+      CRITICAL,
+    ],
+    [
+      'a major incident outranks degraded performance',
+      [c('degraded_performance')],
+      [i('major')],
+      MAJOR,
+    ],
     ['a total outage outranks a minor incident', [c('major_outage')], [i('minor')], CRITICAL],
     [
       'a component major outage outranks a minor incident',
@@ -107,7 +121,12 @@ describe('pageRollup combining components and incidents', () => {
       MAJOR,
     ],
     ['a minor incident outranks maintenance', [c('under_maintenance')], [i('minor')], MINOR],
-    ['an impactless incident leaves maintenance showing', [c('under_maintenance')], [i('none')], MAINTENANCE],
+    [
+      'an impactless incident leaves maintenance showing',
+      [c('under_maintenance')],
+      [i('none')],
+      MAINTENANCE,
+    ],
   ] as const)('%s', (_name, components, incidents, expected) => {
     expect(pageRollup({ components: [...components], openIncidents: [...incidents] })).toEqual(
       expected,
@@ -151,7 +170,11 @@ describe('pageRollup with maintenance in progress', () => {
 
   it('reads all systems operational when maintenance is explicitly not running', () => {
     expect(
-      pageRollup({ components: [c('operational')], openIncidents: [], maintenanceInProgress: false }),
+      pageRollup({
+        components: [c('operational')],
+        openIncidents: [],
+        maintenanceInProgress: false,
+      }),
     ).toEqual(ALL_OK)
   })
 })

@@ -5,6 +5,7 @@ import {
   formatDuration,
   formatInZone,
   isValidTimeZone,
+  localDaysEndingAt,
   startOfDayInZone,
   toIsoWithOffset,
   zonedParts,
@@ -23,7 +24,15 @@ describe('isValidTimeZone', () => {
   })
 
   it('rejects unknown names, empty strings and non-strings', () => {
-    for (const tz of ['Mars/Olympus_Mons', 'America/NewYork', '', 'not a zone', undefined, 5, null]) {
+    for (const tz of [
+      'Mars/Olympus_Mons',
+      'America/NewYork',
+      '',
+      'not a zone',
+      undefined,
+      5,
+      null,
+    ]) {
       expect(isValidTimeZone(tz)).toBe(false)
     }
   })
@@ -152,6 +161,56 @@ describe('addDaysInZone', () => {
     expect(addDaysInZone(at('2026-11-21T15:00:00Z'), 0, 'Asia/Tokyo')).toBe(
       at('2026-11-21T15:00:00Z'),
     )
+  })
+})
+
+describe('localDaysEndingAt', () => {
+  it('lists the days oldest first, ending with the day containing the instant', () => {
+    const days = localDaysEndingAt(at('2026-03-09T12:00:00Z'), 'America/New_York', 3)
+    expect(days).toEqual([
+      { date: '2026-03-07', start: at('2026-03-07T05:00:00Z'), end: at('2026-03-08T05:00:00Z') },
+      { date: '2026-03-08', start: at('2026-03-08T05:00:00Z'), end: at('2026-03-09T04:00:00Z') },
+      { date: '2026-03-09', start: at('2026-03-09T04:00:00Z'), end: at('2026-03-10T04:00:00Z') },
+    ])
+  })
+
+  it('starts a day whose midnight is skipped at the transition', () => {
+    const days = localDaysEndingAt(at('2026-09-07T15:00:00Z'), 'America/Santiago', 2)
+    expect(days.map((d) => d.date)).toEqual(['2026-09-06', '2026-09-07'])
+    expect(days[0]?.start).toBe(at('2026-09-06T04:00:00Z'))
+    expect(days[0]?.end).toBe(at('2026-09-07T03:00:00Z'))
+  })
+
+  it('agrees with startOfDayInZone and addDaysInZone over a whole year in many zones', () => {
+    const zones = [
+      'UTC',
+      'America/New_York',
+      'America/Santiago',
+      'Europe/London',
+      'Asia/Beirut',
+      'Australia/Lord_Howe',
+      'Pacific/Kiritimati',
+      'Pacific/Pago_Pago',
+    ]
+    for (const tz of zones) {
+      const now = at('2026-12-31T12:00:00Z')
+      const days = localDaysEndingAt(now, tz, 366)
+      const today = startOfDayInZone(now, tz)
+      expect(days).toHaveLength(366)
+      days.forEach((day, i) => {
+        const start = addDaysInZone(today, i - 365, tz)
+        expect({ tz, ...day }).toEqual({
+          tz,
+          date: dayKey(start, tz),
+          start,
+          end: addDaysInZone(today, i - 364, tz),
+        })
+      })
+    }
+  })
+
+  it('returns no days for a count of zero', () => {
+    expect(localDaysEndingAt(at('2026-11-22T12:00:00Z'), 'UTC', 0)).toEqual([])
   })
 })
 

@@ -1,0 +1,90 @@
+import { z } from 'zod'
+import type { Incident, TimelineEvent } from '../domain/types.ts'
+import { assertRole, type Actor } from './actor.ts'
+import { audit } from './audit.ts'
+import type { Deps } from './deps.ts'
+import { authorOf, checkEventTime, planComponentChanges, withDerivedState } from './incident-state.ts'
+import {
+  Body,
+  ComponentChanges,
+  EventKindSchema,
+  ImpactSchema,
+  IncidentStatusSchema,
+  Millis,
+  Name,
+} from './schemas.ts'
+
+export const OpenIncidentInput = z.object({
+  name: Name,
+  impact: ImpactSchema,
+  status: IncidentStatusSchema.default('investigating'),
+  body: Body,
+  components: ComponentChanges.optional(),
+  /** When the incident started; backdatable. Defaults to now. */
+  startedAt: Millis.optional(),
+  kind: EventKindSchema.optional(),
+  notify: z.boolean().default(true),
+})
+export type OpenIncidentInput = z.input<typeof OpenIncidentInput>
+
+/** Opens an incident with its first public update, in one write. */
+export async function openIncident(
+  deps: Pick<Deps, 'store' | 'clock' | 'ids'>,
+  actor: Actor,
+  raw: OpenIncidentInput,
+): Promise<{ incident: Incident; event: TimelineEvent }> {
+  assertRole(actor, 'owner', 'responder')
+  const input = OpenIncidentInput.parse(raw)
+  const now = deps.clock.now()
+  const at = input.startedAt ?? now
+  checkEventTime(at, now, 'startedAt')
+  const incidentId = deps.ids.next()
+  const eventId = deps.ids.next()
+  const planned = await planComponentChanges(deps, input.components, {
+    at,
+    now,
+    incidentId,
+    eventId,
+  })
+  const event: TimelineEvent = {
+    id: eventId,
+    incidentId,
+    at,
+    postedAt: now,
+    ...authorOf(actor),
+    body: input.body,
+    visibility: 'public',
+    status: input.status,
+    kind: input.kind ?? 'detection',
+    notify: input.notify,
+    componentChanges: planned.componentChanges,
+    editedAt: null,
+  }
+  const incident = withDerivedState(
+    {
+      id: incidentId,
+      name: input.name,
+      impact: input.impact,
+      status: input.status,
+      startedAt: at,
+      resolvedAt: null,
+      createdAt: now,
+      updatedAt: now,
+      createdBy: actor.id,
+      componentIds: [],
+    },
+    [event],
+    planned.componentChanges.map((c) => c.componentId),
+    now,
+  )
+  await deps.store.commit([
+    { type: 'incident.insert', incident },
+    { type: 'event.insert', event },
+    ...planned.changes,
+    audit(deps, actor, 'incident.open', { type: 'incident', id: incidentId }, null, {
+      incident,
+      event,
+    }),
+  ])
+  return { incident, event }
+}
