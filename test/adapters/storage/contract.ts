@@ -1,0 +1,249 @@
+import { describe, expect, it } from 'vitest'
+import type { Change, Store } from '../../../src/app/ports.ts'
+import type { Component, Incident, TimelineEvent } from '../../../src/domain/types.ts'
+
+// The storage contract: the same scenarios run on every driver (better-sqlite3 now, D1 through
+// miniflare with the Workers runtime). A driver-specific skip must be listed here with its reason.
+
+export interface StoreFactory {
+  open(): Promise<{ store: Store; close(): Promise<void> | void }>
+}
+
+const T0 = Date.UTC(2026, 10, 1, 9, 30, 15, 123)
+
+function component(id: string, overrides: Partial<Component> = {}): Component {
+  return {
+    id,
+    name: `Component ${id}`,
+    description: null,
+    groupId: null,
+    position: 1,
+    visible: true,
+    status: 'operational',
+    createdAt: T0,
+    updatedAt: T0,
+    ...overrides,
+  }
+}
+
+function incident(id: string, overrides: Partial<Incident> = {}): Incident {
+  return {
+    id,
+    name: `Incident ${id}`,
+    impact: 'major',
+    status: 'investigating',
+    startedAt: T0,
+    resolvedAt: null,
+    createdAt: T0,
+    updatedAt: T0,
+    createdBy: null,
+    componentIds: [],
+    ...overrides,
+  }
+}
+
+function event(id: string, incidentId: string, overrides: Partial<TimelineEvent> = {}): TimelineEvent {
+  return {
+    id,
+    incidentId,
+    at: T0,
+    postedAt: T0,
+    authorId: null,
+    authorName: 'Ada',
+    body: `Body of ${id}`,
+    visibility: 'public',
+    status: null,
+    kind: null,
+    notify: true,
+    componentChanges: [],
+    editedAt: null,
+    ...overrides,
+  }
+}
+
+export function runStorageContract(driver: string, factory: StoreFactory) {
+  describe(`storage contract on ${driver}`, () => {
+    async function withStore(fn: (store: Store) => Promise<void>) {
+      const { store, close } = await factory.open()
+      try {
+        await fn(store)
+      } finally {
+        await close()
+      }
+    }
+
+    it('applies a write set and reads every field back unchanged', () =>
+      withStore(async (store) => {
+        const inc = incident('inc1', { componentIds: ['c1', 'c2'], resolvedAt: T0 + 3_600_000 })
+        const ev = event('ev1', 'inc1', {
+          status: 'resolved',
+          kind: 'resolution',
+          componentChanges: [{ componentId: 'c1', status: 'operational' }],
+          editedAt: T0 + 5,
+        })
+        await store.commit([
+          { type: 'component.insert', component: component('c1') },
+          { type: 'component.insert', component: component('c2', { position: 2, visible: false }) },
+          { type: 'incident.insert', incident: inc },
+          { type: 'event.insert', event: ev },
+        ])
+        expect(await store.getIncident('inc1')).toEqual({ ...inc, componentIds: ['c1', 'c2'] })
+        expect(await store.getEvent('ev1')).toEqual(ev)
+        const comps = await store.listComponents()
+        expect(comps.map((c) => [c.id, c.visible])).toEqual([
+          ['c1', true],
+          ['c2', false],
+        ])
+      }))
+
+    it('round-trips millisecond timestamps exactly, including far past and future', () =>
+      withStore(async (store) => {
+        const times = [0, T0, 253402300799999, 1]
+        await store.commit(
+          times.map((at, i) => ({
+            type: 'component.insert',
+            component: component(`c${i}`, { createdAt: at, updatedAt: at + 1, position: i }),
+          })),
+        )
+        const back = await store.listComponents()
+        expect(back.map((c) => c.createdAt).sort((a, b) => a - b)).toEqual([...times].sort((a, b) => a - b))
+        expect(back.every((c) => c.updatedAt === c.createdAt + 1)).toBe(true)
+      }))
+
+    it('leaves nothing behind when one change of a write set fails', () =>
+      withStore(async (store) => {
+        await store.commit([{ type: 'component.insert', component: component('c1') }])
+        const failing: Change[] = [
+          { type: 'incident.insert', incident: incident('inc1', { componentIds: ['c1'] }) },
+          { type: 'event.insert', event: event('ev1', 'inc1') },
+          { type: 'component.update', component: component('c1', { status: 'major_outage' }) },
+          // Duplicate primary key: the last change fails, so the three before must roll back.
+          { type: 'component.insert', component: component('c1') },
+        ]
+        await expect(store.commit(failing)).rejects.toThrow()
+        expect(await store.getIncident('inc1')).toBeNull()
+        expect(await store.getEvent('ev1')).toBeNull()
+        expect((await store.getComponent('c1'))?.status).toBe('operational')
+        expect(await store.countIncidents()).toBe(0)
+      }))
+
+    it('orders a timeline by at, then id, when events share an instant', () =>
+      withStore(async (store) => {
+        await store.commit([
+          { type: 'incident.insert', incident: incident('inc1') },
+          { type: 'event.insert', event: event('b', 'inc1', { at: T0 }) },
+          { type: 'event.insert', event: event('a', 'inc1', { at: T0 }) },
+          { type: 'event.insert', event: event('c', 'inc1', { at: T0 - 1 }) },
+          { type: 'event.insert', event: event('d', 'inc1', { at: T0 + 1, visibility: 'internal' }) },
+        ])
+        expect((await store.listEvents('inc1')).map((e) => e.id)).toEqual(['c', 'a', 'b', 'd'])
+        expect((await store.listEvents('inc1', { publicOnly: true })).map((e) => e.id)).toEqual([
+          'c',
+          'a',
+          'b',
+        ])
+      }))
+
+    it('lists open incidents first, then newest started, and filters by window', () =>
+      withStore(async (store) => {
+        const day = 86_400_000
+        await store.commit([
+          { type: 'incident.insert', incident: incident('old', { startedAt: T0 - 10 * day, resolvedAt: T0 - 9 * day }) },
+          { type: 'incident.insert', incident: incident('new', { startedAt: T0 - day, resolvedAt: T0 - day + 1000 }) },
+          { type: 'incident.insert', incident: incident('open', { startedAt: T0 - 20 * day }) },
+        ])
+        expect((await store.listIncidents()).map((i) => i.id)).toEqual(['open', 'new', 'old'])
+        expect((await store.listIncidents({ state: 'resolved' })).map((i) => i.id)).toEqual(['new', 'old'])
+        expect((await store.listIncidents({ state: 'open' })).map((i) => i.id)).toEqual(['open'])
+        // Overlapping [T0 - 2 days, T0): the open one (still going) and 'new'.
+        expect(
+          (await store.listIncidents({ from: T0 - 2 * day, to: T0 })).map((i) => i.id),
+        ).toEqual(['open', 'new'])
+        expect(await store.countIncidents({ state: 'resolved' })).toBe(2)
+        expect((await store.listIncidents({ limit: 1, offset: 1 })).map((i) => i.id)).toEqual(['new'])
+      }))
+
+    it('returns status changes in the window plus the last one before it per component', () =>
+      withStore(async (store) => {
+        await store.commit([
+          { type: 'component.insert', component: component('c1') },
+          { type: 'component.insert', component: component('c2', { position: 2 }) },
+          ...[
+            ['s1', 'c1', T0 - 300],
+            ['s2', 'c1', T0 - 200],
+            ['s3', 'c1', T0 + 100],
+            ['s4', 'c2', T0 - 50],
+          ].map(
+            ([id, componentId, at]): Change => ({
+              type: 'statusChange.insert',
+              change: {
+                id: id as string,
+                componentId: componentId as string,
+                fromStatus: 'operational',
+                toStatus: 'major_outage',
+                at: at as number,
+                incidentId: null,
+                eventId: null,
+              },
+            }),
+          ),
+        ])
+        expect((await store.listStatusChanges(T0)).map((c) => c.id)).toEqual(['s2', 's4', 's3'])
+      }))
+
+    it('keeps more linked components than one statement may bind', () =>
+      withStore(async (store) => {
+        const ids = Array.from({ length: 250 }, (_, i) => `c${String(i).padStart(3, '0')}`)
+        await store.commit(ids.map((id, i) => ({ type: 'component.insert', component: component(id, { position: i }) })))
+        await store.commit([{ type: 'incident.insert', incident: incident('inc1', { componentIds: ids }) }])
+        expect((await store.getIncident('inc1'))?.componentIds.sort()).toEqual(ids)
+        const incs = Array.from({ length: 150 }, (_, i) => `i${String(i).padStart(3, '0')}`)
+        await store.commit(incs.map((id) => ({ type: 'incident.insert', incident: incident(id) })))
+        await store.commit(incs.map((id) => ({ type: 'event.insert', event: event(`e${id}`, id) })))
+        expect((await store.listEventsFor(incs)).length).toBe(150)
+      }))
+
+    it('finds users by e-mail without regard to case and refuses a second account for it', () =>
+      withStore(async (store) => {
+        const user = {
+          id: 'u1',
+          email: 'Ada@Example.com',
+          name: 'Ada',
+          role: 'owner' as const,
+          passwordHash: 'x',
+          createdAt: T0,
+        }
+        await store.commit([{ type: 'user.insert', user }])
+        expect((await store.getUserByEmail('ada@example.COM'))?.id).toBe('u1')
+        await expect(
+          store.commit([{ type: 'user.insert', user: { ...user, id: 'u2', email: 'ADA@example.com' } }]),
+        ).rejects.toThrow()
+        expect(await store.countUsers()).toBe(1)
+      }))
+
+    it('counts rate-limit hits per fixed window and starts over in the next one', () =>
+      withStore(async (store) => {
+        const w = 60_000
+        const start = 1_000 * w
+        expect(await store.hitRateLimit('k', w, start + 1)).toBe(1)
+        expect(await store.hitRateLimit('k', w, start + 2)).toBe(2)
+        expect(await store.hitRateLimit('other', w, start + 3)).toBe(1)
+        expect(await store.hitRateLimit('k', w, start + w + 5)).toBe(1)
+        await store.clearRateLimit('k')
+        expect(await store.hitRateLimit('k', w, start + w + 6)).toBe(1)
+      }))
+
+    it('deletes an incident with its timeline and links', () =>
+      withStore(async (store) => {
+        await store.commit([
+          { type: 'component.insert', component: component('c1') },
+          { type: 'incident.insert', incident: incident('inc1', { componentIds: ['c1'] }) },
+          { type: 'event.insert', event: event('ev1', 'inc1') },
+        ])
+        await store.commit([{ type: 'incident.delete', id: 'inc1' }])
+        expect(await store.getIncident('inc1')).toBeNull()
+        expect(await store.getEvent('ev1')).toBeNull()
+        expect(await store.getComponent('c1')).not.toBeNull()
+      }))
+  })
+}
