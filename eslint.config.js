@@ -60,6 +60,10 @@ const DOMAIN_PURE = 'src/domain is pure: no frameworks, storage, runtime or oute
 const APP_PORTS =
   'Use cases reach storage and the runtime through ports (src/app/ports.ts), never directly.'
 const HTTP_DEPS = 'Routes and views see only c.var.deps: no adapters, runtime or storage imports.'
+const ADAPTER_OUTWARD = layer(
+  ['http', 'runtime'],
+  'Adapters implement ports; they never reach into http/ or runtime/.',
+)
 
 export default defineConfig(
   {
@@ -77,7 +81,7 @@ export default defineConfig(
   eslintRecommended,
   tseslint.configs.recommended,
   {
-    languageOptions: { ecmaVersion: 2023, sourceType: 'module' },
+    languageOptions: { ecmaVersion: 'latest', sourceType: 'module' },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       '@typescript-eslint/no-unused-vars': [
@@ -162,24 +166,13 @@ export default defineConfig(
     files: ['src/adapters/**'],
     ignores: ['**/*.node.ts', '**/*.node.tsx'],
     rules: {
-      'no-restricted-imports': bans(
-        NODE_ONLY,
-        layer(
-          ['http', 'runtime'],
-          'Adapters implement ports; they never reach into http/ or runtime/.',
-        ),
-      ),
+      'no-restricted-imports': bans(NODE_ONLY, ADAPTER_OUTWARD),
     },
   },
   {
     files: ['src/adapters/**/*.node.ts', 'src/adapters/**/*.node.tsx'],
     rules: {
-      'no-restricted-imports': bans(
-        layer(
-          ['http', 'runtime'],
-          'Adapters implement ports; they never reach into http/ or runtime/.',
-        ),
-      ),
+      'no-restricted-imports': bans(ADAPTER_OUTWARD),
     },
   },
 

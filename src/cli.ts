@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { ConfigError, parseConfig } from './config.ts'
+import { ConfigError, parseConfig, type Config } from './config.ts'
 import { openNodeDatabase } from './adapters/storage/sqlite.node.ts'
 import { startNodeServer } from './runtime/node.ts'
 
@@ -36,6 +36,20 @@ async function main(argv: string[]): Promise<number> {
       console.error(`Migrations applied to ${config.DATABASE_PATH}`)
       return 0
     }
+    case 'user': {
+      if (sub !== 'create') {
+        console.error(`Unknown command: user ${sub ?? ''}\n\n${USAGE}`)
+        return 2
+      }
+      return userCreate(config, argv.slice(2))
+    }
+    case 'token': {
+      if (sub !== 'create') {
+        console.error(`Unknown command: token ${sub ?? ''}\n\n${USAGE}`)
+        return 2
+      }
+      return tokenCreate(config, argv.slice(2))
+    }
     case undefined:
     case 'help':
     case '--help':
@@ -44,6 +58,100 @@ async function main(argv: string[]): Promise<number> {
     default:
       console.error(`Unknown command: ${[command, sub].filter(Boolean).join(' ')}\n\n${USAGE}`)
       return 2
+  }
+}
+
+// `herald user create`: the headless twin of the first-run page. The first user defaults to owner,
+// later ones to responder; a bad value prints the field's message (exit 1).
+async function userCreate(config: Config, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      email: { type: 'string' },
+      password: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+    },
+    strict: true,
+  })
+  const { createNodeDeps } = await import('./runtime/node.ts')
+  const { createUser, CreateUserInput } = await import('./app/create-user.ts')
+  const { CLI_ACTOR } = await import('./app/actor.ts')
+  const { AppError } = await import('./domain/errors.ts')
+  const { deps, database } = createNodeDeps(config)
+  try {
+    const role = values.role ?? ((await deps.store.countUsers()) === 0 ? 'owner' : 'responder')
+    const name = values.name ?? values.email?.split('@')[0]
+    const parsed = CreateUserInput.safeParse({ ...values, name, role })
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues)
+        console.error(`${issue.path.join('.')}: ${issue.message}`)
+      return 1
+    }
+    try {
+      const user = await createUser(deps, CLI_ACTOR, parsed.data)
+      console.error(`Created ${user.role} ${user.email}`)
+      console.log(user.id)
+      return 0
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err
+      if (err.issues.length) for (const i of err.issues) console.error(`${i.field}: ${i.message}`)
+      else console.error(err.message)
+      return 1
+    }
+  } finally {
+    database.close()
+  }
+}
+
+// `herald token create`: the token alone goes to stdout (its last line) so scripts can capture it;
+// an unknown email or a bad value prints a message (exit 1).
+async function tokenCreate(config: Config, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { email: { type: 'string' }, name: { type: 'string' }, scope: { type: 'string' } },
+    strict: true,
+  })
+  if (!values.email || !values.name) {
+    console.error(`token create needs --email and --name\n\n${USAGE}`)
+    return 1
+  }
+  const scope = values.scope
+  if (scope !== undefined && scope !== 'read' && scope !== 'write') {
+    console.error('scope: must be read or write')
+    return 1
+  }
+  const { createNodeDeps } = await import('./runtime/node.ts')
+  const { createApiToken } = await import('./app/create-api-token.ts')
+  const { CLI_ACTOR } = await import('./app/actor.ts')
+  const { AppError } = await import('./domain/errors.ts')
+  const { deps, database } = createNodeDeps(config)
+  try {
+    const user = await deps.store.getUserByEmail(values.email)
+    if (!user) {
+      console.error(`No user with email ${values.email}; create one with \`herald user create\``)
+      return 1
+    }
+    try {
+      const { token, secret } = await createApiToken(deps, CLI_ACTOR, {
+        name: values.name,
+        userId: user.id,
+        ...(scope !== undefined ? { scope } : {}),
+      })
+      console.error(
+        `Created ${token.scope} token "${token.name}" for ${user.email} (hrld_${token.prefix}…).\n` +
+          'It is shown only this once: store it now.',
+      )
+      console.log(secret)
+      return 0
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err
+      if (err.issues.length) for (const i of err.issues) console.error(`${i.field}: ${i.message}`)
+      else console.error(err.message)
+      return 1
+    }
+  } finally {
+    database.close()
   }
 }
 

@@ -8,6 +8,7 @@ export const DOM = {
   timeline: 'timeline',
   composer: 'composer',
   openIncidents: 'open-incidents',
+  componentsAdmin: 'components-admin',
 } as const
 
 export const eventDomId = (id: string) => `event-${id}`

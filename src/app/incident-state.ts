@@ -55,7 +55,8 @@ export async function planComponentChanges(
     componentChanges.push({ componentId, status })
     touched.push(component)
     const history = later.filter((ch) => ch.componentId === componentId)
-    const newerExists = history.some((ch) => ch.at > ctx.at)
+    // A creation record is not a status someone set, so it never blocks a backdated change.
+    const newerExists = history.some((ch) => ch.at > ctx.at && ch.fromStatus !== null)
     // The status in force at `at`: the last change at or before it, else the current one.
     const before = history.filter((ch) => ch.at <= ctx.at).at(-1)
     changes.push({

@@ -16,11 +16,14 @@ export const CSP = [
   "frame-ancestors 'self'",
 ].join('; ')
 
+// Set before the handler runs: Hono merges them into the response the handler creates. Setting them
+// afterwards rewrites a finished Response, which on @hono/node-server costs a full body copy.
 export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
-  await next()
   c.header('Content-Security-Policy', CSP)
   c.header('X-Content-Type-Options', 'nosniff')
   c.header('Referrer-Policy', 'strict-origin-when-cross-origin')
   c.header('X-Frame-Options', 'SAMEORIGIN')
-  if (c.var.secure) c.header('Strict-Transport-Security', 'max-age=31536000')
+  if (c.var.deps.config.BASE_URL?.startsWith('https://'))
+    c.header('Strict-Transport-Security', 'max-age=31536000')
+  await next()
 }

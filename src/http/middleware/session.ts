@@ -1,5 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import type { Actor } from '../../app/actor.ts'
+import { consoleActor } from '../../app/sign-in.ts'
 import { AppError } from '../../domain/errors.ts'
 import type { Role } from '../../domain/enums.ts'
 import type { AppEnv } from '../env.ts'
@@ -89,6 +91,21 @@ function sameToken(a: string, b: string): boolean {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
+// The origins this console is reached at: the request's own, BASE_URL's, and behind a trusted
+// proxy the one the proxy forwarded.
+function ownOrigins(c: Context<AppEnv>): string[] {
+  const url = new URL(c.req.url)
+  const origins = [url.origin]
+  const base = c.var.deps.config.BASE_URL
+  if (base) origins.push(new URL(base).origin)
+  if (c.var.deps.config.TRUST_PROXY) {
+    const proto = c.req.header('X-Forwarded-Proto')?.split(',')[0]?.trim()
+    const host = c.req.header('X-Forwarded-Host')?.split(',')[0]?.trim() ?? c.req.header('Host')
+    if (proto && host) origins.push(`${proto}://${host}`)
+  }
+  return origins
+}
+
 /**
  * CSRF on every console mutation: the request must come from our own origin (when the browser
  * says) and echo the token, as the `_csrf` form field or the X-CSRF-Token header (htmx).
@@ -96,12 +113,13 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 export const csrfProtect: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (SAFE_METHODS.has(c.req.method)) return next()
   const origin = c.req.header('Origin')
-  if (origin && origin !== 'null') {
-    const own = new URL(c.req.url).origin
-    const base = c.var.deps.config.BASE_URL
-    if (origin !== own && (!base || origin !== new URL(base).origin))
-      throw new AppError('FORBIDDEN', 'Cross-origin form submissions are not accepted')
-  }
+  // Browsers that omit Origin (or send "null" under strict referrer policies) still say where a
+  // request came from in Sec-Fetch-Site; the token below is the guard that never relies on either.
+  const crossSite =
+    origin && origin !== 'null'
+      ? !ownOrigins(c).includes(origin)
+      : c.req.header('Sec-Fetch-Site') === 'cross-site'
+  if (crossSite) throw new AppError('FORBIDDEN', 'Cross-origin form submissions are not accepted')
   let sent = c.req.header('X-CSRF-Token')
   if (!sent) {
     const type = c.req.header('Content-Type') ?? ''
@@ -112,7 +130,10 @@ export const csrfProtect: MiddlewareHandler<AppEnv> = async (c, next) => {
     }
   }
   if (!sent || !sameToken(sent, c.var.csrfToken))
-    throw new AppError('FORBIDDEN', 'The form expired or did not come from this site; reload the page and try again')
+    throw new AppError(
+      'FORBIDDEN',
+      'The form expired or did not come from this site; reload the page and try again',
+    )
   await next()
 }
 
@@ -127,13 +148,23 @@ export function requireUser(...roles: Role[]): MiddlewareHandler<AppEnv> {
       if (c.req.method === 'GET' && c.req.header('HX-Request') !== 'true') {
         const users = await c.var.deps.store.countUsers()
         if (users === 0) return c.redirect('/console/setup')
-        const back = new URL(c.req.url).pathname
-        return c.redirect(`/console/login?next=${encodeURIComponent(back)}`)
+        const url = new URL(c.req.url)
+        return c.redirect(`/console/login?next=${encodeURIComponent(url.pathname + url.search)}`)
       }
       throw new AppError('UNAUTHORIZED', 'Sign in to continue')
     }
     if (roles.length && !roles.includes(user.role))
-      throw new AppError('FORBIDDEN', `This needs the ${roles.join(' or ')} role; you are ${user.role}`)
+      throw new AppError(
+        'FORBIDDEN',
+        `This needs the ${roles.join(' or ')} role; you are ${user.role}`,
+      )
     await next()
   }
+}
+
+/** The signed-in user as the use cases see them (call after requireUser). */
+export function currentActor(c: Context<AppEnv>): Actor {
+  const user = c.var.user
+  if (!user) throw new AppError('UNAUTHORIZED', 'Sign in to continue')
+  return consoleActor(user)
 }

@@ -1,5 +1,45 @@
 import { Hono } from 'hono'
+import type { JSX } from 'hono/jsx/jsx-runtime'
+import { getHistory, HistoryQuery } from '../../app/get-history.ts'
+import { getPublicIncident } from '../../app/get-public-incident.ts'
+import { getStatusPage } from '../../app/get-status-page.ts'
+import { HistoryPage } from '../../../views/pages/public/history.tsx'
+import { IncidentPage } from '../../../views/pages/public/incident.tsx'
+import { StatusPage } from '../../../views/pages/public/status.tsx'
+import { cachedPage } from '../cached-page.ts'
 import type { AppEnv } from '../env.ts'
 
-// Placeholder until the public page lands (helper B).
+// The public page: no login, no JS needed, every answer rendered once and served from the page
+// cache. Cache keys are canonical (only the parameters a page reads), so made-up query strings
+// cannot push real pages out of the cache or force renders.
 export const publicRoutes = new Hono<AppEnv>()
+
+const DOCTYPE = '<!doctype html>'
+const ESCAPED_DOCTYPE = '&lt;!doctype html&gt;'
+
+async function renderDocument(element: JSX.Element): Promise<string> {
+  const html = String(await element.toString())
+  // Document passes its doctype as a text child, which JSX escapes; restore it so browsers use
+  // standards mode (a no-op once views/layouts/document.tsx emits it raw).
+  return html.startsWith(ESCAPED_DOCTYPE) ? DOCTYPE + html.slice(ESCAPED_DOCTYPE.length) : html
+}
+
+publicRoutes.get('/', (c) =>
+  cachedPage(c, '/', async () =>
+    renderDocument(<StatusPage view={await getStatusPage(c.var.deps)} />),
+  ),
+)
+
+publicRoutes.get('/incidents/:id', (c) => {
+  const id = c.req.param('id')
+  return cachedPage(c, `/incidents/${encodeURIComponent(id)}`, async () =>
+    renderDocument(<IncidentPage view={await getPublicIncident(c.var.deps, id)} />),
+  )
+})
+
+publicRoutes.get('/history', (c) => {
+  const query = HistoryQuery.parse({ page: c.req.query('page') })
+  return cachedPage(c, `/history?page=${query.page}`, async () =>
+    renderDocument(<HistoryPage view={await getHistory(c.var.deps, query)} />),
+  )
+})

@@ -1,0 +1,335 @@
+#!/usr/bin/env node
+// Page benchmark (issue 2): Herald's public page and GET /api/v1/components against a bare Hono
+// "hello" route on the same kind of Node server, in the same run, measured with wrk. Prints a
+// Markdown section for BENCHMARKS.md. See bench/README.md.
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { request } from 'node:http'
+import { createServer } from 'node:net'
+import os from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { register } from 'tsx/esm/api'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const WRK = process.env.WRK ?? '/usr/bin/wrk'
+const DURATION = Number(process.env.BENCH_DURATION ?? 10)
+const RUNS = Number(process.env.BENCH_RUNS ?? 3)
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3)
+// Fewer incidents only to try the script out quickly; published figures use the default.
+const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 1000)
+const THREADS = 2
+const CONNECTIONS = 64
+const ACCEPT_ENCODING = 'br, gzip, deflate'
+const TARGET_RATIO = 0.8
+const TARGET_P99_MS = 20
+
+const children = new Set()
+let workDir
+
+function cleanup() {
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  children.clear()
+  if (workDir && !process.env.BENCH_KEEP) rmSync(workDir, { recursive: true, force: true })
+}
+process.on('exit', cleanup)
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping`)
+    process.exit(130)
+  })
+
+const log = (msg) => console.error(`[bench] ${msg}`)
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address()
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+/** Raw GET without decompression: status, headers and the bytes on the wire. */
+function probe(url, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { headers: { 'Accept-Encoding': ACCEPT_ENCODING, ...headers } },
+      (res) => {
+        let bytes = 0
+        res.on('data', (chunk) => (bytes += chunk.length))
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, bytes }))
+      },
+    )
+    req.setTimeout(5000, () => req.destroy(new Error(`timeout: ${url}`)))
+    req.once('error', reject)
+    req.end()
+  })
+}
+
+/** Starts a Node child on a free loopback port and waits until it answers HTTP. */
+async function startServer(name, args, env = {}) {
+  const port = await freePort()
+  const guard = ['--import', './bench/page/exit-with-parent.mjs']
+  const child = spawn(process.execPath, [...guard, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  children.add(child)
+  let output = ''
+  // Keep draining the pipes (a full pipe would stall the server) and keep the tail for errors.
+  const keep = (chunk) => (output = (output + chunk).slice(-4000))
+  child.stdout.on('data', keep)
+  child.stderr.on('data', keep)
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 60_000
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited with ${child.exitCode}:\n${output}`)
+    try {
+      await probe(url + '/')
+      log(`${name} is up at ${url}`)
+      return { name, url, child, output: () => output }
+    } catch {
+      await sleep(100)
+    }
+  }
+  throw new Error(`${name} did not answer within 60 s:\n${output}`)
+}
+
+function stopServer(server) {
+  return new Promise((resolve) => {
+    const { child } = server
+    if (child.exitCode !== null || child.signalCode !== null) return resolve()
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
+    child.once('exit', () => {
+      clearTimeout(timer)
+      children.delete(child)
+      resolve()
+    })
+    child.kill('SIGTERM')
+  })
+}
+
+const UNIT_MS = { us: 0.001, ms: 1, s: 1000, m: 60_000 }
+
+function parseWrk(text) {
+  const num = (re) => {
+    const m = re.exec(text)
+    return m ? Number(m[1]) : null
+  }
+  const p99 = /^\s*99(?:\.000)?%\s+([\d.]+)(us|ms|s|m)\s*$/m.exec(text)
+  const sockets = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text)
+  return {
+    rps: num(/Requests\/sec:\s+([\d.]+)/),
+    p99ms: p99 ? Number(p99[1]) * UNIT_MS[p99[2]] : null,
+    requests: num(/^\s*(\d+) requests in /m),
+    non2xx: num(/Non-2xx or 3xx responses:\s+(\d+)/) ?? 0,
+    socketErrors: sockets
+      ? sockets
+          .slice(1)
+          .map(Number)
+          .reduce((a, b) => a + b, 0)
+      : 0,
+  }
+}
+
+function wrk(target, seconds) {
+  const args = [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '--timeout', '2s']
+  args.push('-H', `Accept-Encoding: ${ACCEPT_ENCODING}`)
+  for (const [k, v] of Object.entries(target.headers ?? {})) args.push('-H', `${k}: ${v}`)
+  args.push(target.url)
+  return new Promise((resolve, reject) => {
+    const child = spawn(WRK, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    children.add(child)
+    let out = ''
+    child.stdout.on('data', (c) => (out += c))
+    child.stderr.on('data', (c) => (out += c))
+    const timer = setTimeout(() => child.kill('SIGKILL'), (seconds + 30) * 1000)
+    child.once('error', reject)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      children.delete(child)
+      if (code !== 0) return reject(new Error(`wrk exited with ${code}:\n${out}`))
+      const result = parseWrk(out)
+      if (result.rps === null) return reject(new Error(`could not read wrk's output:\n${out}`))
+      resolve(result)
+    })
+  })
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(s.length / 2)
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2
+}
+const fmtInt = (n) => Math.round(n).toLocaleString('en-US')
+const fmtMs = (n) => (n === null ? '?' : n < 10 ? n.toFixed(2) : n.toFixed(1))
+const fmtBytes = (n) => (n < 1024 ? `${n} B` : `${(n / 1024).toFixed(1)} kB`)
+
+function describeResponse(p) {
+  const enc = p.headers['content-encoding']
+  return `${p.status}${enc ? ` ${enc}` : ''}, ${fmtBytes(p.bytes)}`
+}
+
+function environment() {
+  const cpus = os.cpus()
+  // `wrk -v` prints its version and exits 1.
+  const wrkOut = spawnSync(WRK, ['-v'], { encoding: 'utf8' })
+  const wrkVersion =
+    `${wrkOut.stdout}${wrkOut.stderr}`.split('\n')[0]?.split(' ').slice(0, 2).join(' ') || '?'
+  let commit = '?'
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }).trim()
+  } catch {
+    // Not a git checkout.
+  }
+  return `${cpus[0]?.model.trim() ?? 'unknown CPU'} × ${cpus.length}, ${os.platform()} ${os.release()}, Node ${process.version}, ${wrkVersion}, commit ${commit}`
+}
+
+async function main() {
+  if (!existsSync(WRK))
+    throw new Error(`wrk not found at ${WRK} (apt-get install wrk, or set WRK=)`)
+  const targetsCount = 3
+  const budget = (targetsCount * (WARMUP + RUNS * (DURATION + 5)) + 300) * 1000
+  setTimeout(() => {
+    console.error(`[bench] gave up after ${Math.round(budget / 1000)} s`)
+    process.exit(1)
+  }, budget).unref()
+
+  workDir = mkdtempSync(join(os.tmpdir(), 'herald-bench-'))
+  const dbPath = join(workDir, 'bench.db')
+  log(`seeding ${dbPath} …`)
+  register({ tsconfig: join(ROOT, 'tsconfig.json') })
+  const { seedBenchDatabase } = await import('./seed.ts')
+  const seed = await seedBenchDatabase(dbPath, { resolvedIncidents: INCIDENTS })
+  log(`seeded in ${(seed.ms / 1000).toFixed(1)} s: ${JSON.stringify(seed.counts)}`)
+
+  const hello = await startServer('hello', ['bench/page/hello.mjs'])
+  const herald = await startServer('herald', ['bin/herald.mjs', 'serve'], {
+    DATABASE_PATH: dbPath,
+    LOG_LEVEL: 'warn',
+  })
+
+  const auth = { Authorization: `Bearer ${seed.token}` }
+  const targets = [
+    { key: 'hello', label: 'bare Hono `GET /` (hello)', url: `${hello.url}/` },
+    { key: 'page', label: 'Herald `GET /` (status page)', url: `${herald.url}/` },
+    {
+      key: 'api',
+      label: 'Herald `GET /api/v1/components`',
+      url: `${herald.url}/api/v1/components`,
+      headers: auth,
+    },
+  ]
+  for (const t of targets) {
+    t.probe = await probe(t.url, t.headers)
+    t.runs = []
+    log(`${t.key}: ${describeResponse(t.probe)}`)
+  }
+  const api = targets.find((t) => t.key === 'api')
+  // 404: the route does not exist yet; 401/403: the token was not accepted.
+  if (api.probe.status === 404 || api.probe.status === 401 || api.probe.status === 403) {
+    api.unavailable = `not available (HTTP ${api.probe.status})`
+    log(`api: ${api.unavailable}; skipping it`)
+  }
+  const active = targets.filter((t) => !t.unavailable)
+
+  for (const t of active) {
+    log(`warming up ${t.key} (${WARMUP} s)`)
+    await wrk(t, WARMUP)
+  }
+  // Alternate targets so drift over the run (thermal, other load) hits all of them alike.
+  for (let run = 1; run <= RUNS; run++) {
+    for (const t of active) {
+      const r = await wrk(t, DURATION)
+      t.runs.push(r)
+      log(
+        `run ${run}/${RUNS} ${t.key}: ${fmtInt(r.rps)} req/s, p99 ${fmtMs(r.p99ms)} ms` +
+          (r.non2xx ? `, ${r.non2xx} non-2xx` : '') +
+          (r.socketErrors ? `, ${r.socketErrors} socket errors` : ''),
+      )
+    }
+  }
+  await stopServer(herald)
+  await stopServer(hello)
+
+  for (const t of active) {
+    t.rps = median(t.runs.map((r) => r.rps))
+    t.p99 = median(t.runs.map((r) => r.p99ms ?? Infinity))
+    t.non2xx = t.runs.reduce((a, r) => a + r.non2xx, 0)
+    t.socketErrors = t.runs.reduce((a, r) => a + r.socketErrors, 0)
+  }
+
+  const [helloT, pageT] = targets
+  const lines = []
+  lines.push(`### Page benchmark, ${new Date().toISOString().slice(0, 10)}`)
+  lines.push('')
+  lines.push(`- Machine: ${environment()}`)
+  lines.push(
+    `- Data: ${seed.counts.groups} groups, ${seed.counts.components} components, ` +
+      `${fmtInt(seed.counts.incidents)} incidents (2 open) with ${fmtInt(seed.counts.events)} public events over 90 days ` +
+      `(seeded through the use cases in ${(seed.ms / 1000).toFixed(1)} s)`,
+  )
+  lines.push(
+    `- Load: \`wrk -t${THREADS} -c${CONNECTIONS} -d${DURATION}s --latency -H 'Accept-Encoding: ${ACCEPT_ENCODING}'\`, ` +
+      `${RUNS} runs per target alternating after a ${WARMUP} s warm-up; medians. Servers and wrk share the machine (loopback).`,
+  )
+  lines.push('')
+  lines.push(
+    '| Target | Response | req/s (median) | p99 latency (median) | req/s per run | Errors |',
+  )
+  lines.push('|---|---|---:|---:|---|---|')
+  for (const t of targets) {
+    if (t.unavailable) {
+      lines.push(`| ${t.label} | ${t.unavailable} | – | – | – | – |`)
+      continue
+    }
+    const errors = [
+      t.non2xx ? `${fmtInt(t.non2xx)} non-2xx (HTTP ${t.probe.status})` : '',
+      t.socketErrors ? `${fmtInt(t.socketErrors)} socket errors` : '',
+    ]
+      .filter(Boolean)
+      .join(', ')
+    lines.push(
+      `| ${t.label} | ${describeResponse(t.probe)} | ${fmtInt(t.rps)} | ${fmtMs(t.p99)} ms | ` +
+        `${t.runs.map((r) => fmtInt(r.rps)).join(' / ')} | ${errors || 'none'} |`,
+    )
+  }
+  lines.push('')
+  const ratio = pageT.rps / helloT.rps
+  const pageOk = pageT.non2xx === 0 && pageT.probe.status === 200
+  const verdict = (ok) => (ok ? 'met' : 'NOT met')
+  lines.push(
+    `- Page vs hello: **${ratio.toFixed(2)}×** the requests per second (target ≥ ${TARGET_RATIO}×: ${verdict(ratio >= TARGET_RATIO && pageOk)}).`,
+  )
+  lines.push(
+    `- Page p99: **${fmtMs(pageT.p99)} ms** (target < ${TARGET_P99_MS} ms: ${verdict(pageT.p99 < TARGET_P99_MS && pageOk)}).`,
+  )
+  if (!pageOk)
+    lines.push(
+      `- The page did not answer 200 throughout (probe: HTTP ${pageT.probe.status}; wrk: ${fmtInt(pageT.non2xx)} non-2xx), so its figures do not count.`,
+    )
+  if (!api.unavailable)
+    lines.push(
+      `- API vs hello: ${(api.rps / helloT.rps).toFixed(2)}×, p99 ${fmtMs(api.p99)} ms (same targets, for reference).`,
+    )
+  console.log(lines.join('\n'))
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(`[bench] failed: ${err instanceof Error ? err.message : String(err)}`)
+    process.exit(1)
+  },
+)

@@ -1,0 +1,31 @@
+import { z } from 'zod'
+import type { PageSettings } from '../domain/types.ts'
+import { assertRole, type Actor } from './actor.ts'
+import { audit } from './audit.ts'
+import type { Deps } from './deps.ts'
+import { HttpsUrl, optional, PageName, TimeZone, Url } from './validation.ts'
+
+export const UpdateSettingsInput = z.object({
+  pageName: PageName,
+  pageUrl: optional(Url),
+  timeZone: TimeZone,
+  // https only: the page is served with a strict CSP and must not load mixed content.
+  logoUrl: optional(HttpsUrl),
+})
+export type UpdateSettingsInput = z.input<typeof UpdateSettingsInput>
+
+export async function updateSettings(
+  deps: Deps,
+  actor: Actor,
+  input: UpdateSettingsInput,
+): Promise<PageSettings> {
+  assertRole(actor, 'owner')
+  const data = UpdateSettingsInput.parse(input)
+  const before = await deps.store.getSettings()
+  const after: PageSettings = { ...data, updatedAt: deps.clock.now() }
+  await deps.store.commit([
+    { type: 'settings.put', settings: after },
+    audit(deps, actor, 'settings.update', { type: 'settings', id: 'page' }, before, after),
+  ])
+  return after
+}

@@ -1,0 +1,234 @@
+import type { Context } from 'hono'
+import type { Deps } from '../app/deps.ts'
+import type { CachedPage, Compressor, PageCache } from '../app/ports.ts'
+import type { AppEnv } from './env.ts'
+
+/*
+ * Public pages are rendered once and then served from deps.pageCache (DESIGN.md principle 1: the
+ * page stays up when every customer refreshes at once). A hit costs one cache lookup, a header
+ * parse and a Response: no store access, no hashing, no compression.
+ *
+ * Freshness: every committed write clears the cache (src/app/invalidating-store.ts), so the TTL
+ * (PAGE_CACHE_SECONDS) only bounds time-dependent output such as today's uptime bar. Past the TTL
+ * the old copy is still served for STALE_GRACE_MS while one background render replaces it.
+ *
+ * Cache-Control: `max-age=10` lets browsers and CDNs absorb a refresh storm while an update still
+ * reaches everyone within seconds; `stale-while-revalidate=30` lets them show the page at once and
+ * revalidate behind it, and revalidation is a cheap 304 thanks to the ETag.
+ */
+export const PUBLIC_CACHE_CONTROL = 'public, max-age=10, stale-while-revalidate=30'
+export const HTML_TYPE = 'text/html; charset=UTF-8'
+const STALE_GRACE_MS = 30_000
+
+type Encoding = 'br' | 'gzip'
+type Render = () => Promise<string> | string
+
+// A rendering that read the store before a write must not be cached after it: the cache holds a
+// generation marker, which every invalidation drops with everything else.
+const GENERATION_KEY = '\u0000generation'
+let generations = 0
+
+// Concurrent misses for one page share one render, per cache and per generation.
+const inflight = new WeakMap<PageCache, Map<string, Promise<CachedPage>>>()
+
+/** Serves `key` from the page cache, rendering (once, however many requests wait) on a miss. */
+export async function cachedPage(c: Context<AppEnv>, key: string, render: Render) {
+  const deps = c.var.deps
+  const hit = await deps.pageCache.get(key)
+  if (hit) {
+    const age = deps.clock.now() - hit.renderedAt
+    const ttl = deps.config.PAGE_CACHE_SECONDS * 1000
+    if (age < ttl) return serve(c, hit)
+    if (ttl > 0 && age < ttl + STALE_GRACE_MS) {
+      const refresh = renderShared(deps, key, render).catch((err: unknown) =>
+        deps.log.warn('background page render failed', { key, error: String(err) }),
+      )
+      waitUntil(c, refresh)
+      return serve(c, hit)
+    }
+  }
+  return serve(c, await renderShared(deps, key, render))
+}
+
+// Concurrent misses share one marker lookup, or each would mint its own generation and render.
+const generationLookups = new WeakMap<PageCache, Promise<string>>()
+
+function currentGeneration(cache: PageCache): Promise<string> {
+  let lookup = generationLookups.get(cache)
+  if (!lookup) {
+    lookup = readOrMintGeneration(cache).finally(() => generationLookups.delete(cache))
+    generationLookups.set(cache, lookup)
+  }
+  return lookup
+}
+
+async function readOrMintGeneration(cache: PageCache): Promise<string> {
+  const marker = await cache.get(GENERATION_KEY)
+  if (marker) return marker.etag
+  const generation = String(++generations)
+  await cache.set(GENERATION_KEY, {
+    etag: generation,
+    contentType: '',
+    body: new Uint8Array(0),
+    renderedAt: 0,
+  })
+  return generation
+}
+
+async function renderShared(
+  deps: Pick<Deps, 'pageCache' | 'compressor' | 'clock' | 'config'>,
+  key: string,
+  render: Render,
+): Promise<CachedPage> {
+  const cache = deps.pageCache
+  const generation = await currentGeneration(cache)
+  let flights = inflight.get(cache)
+  if (!flights) inflight.set(cache, (flights = new Map()))
+  const flightKey = `${generation}\n${key}`
+  const running = flights.get(flightKey)
+  if (running) return running
+
+  const job = (async () => {
+    const renderedAt = deps.clock.now()
+    const page = await buildCachedPage(await render(), HTML_TYPE, deps.compressor, renderedAt)
+    const marker = await cache.get(GENERATION_KEY)
+    if (marker?.etag === generation && deps.config.PAGE_CACHE_SECONDS > 0) {
+      await cache.set(key, page)
+    }
+    return page
+  })()
+  flights.set(flightKey, job)
+  try {
+    return await job
+  } finally {
+    flights.delete(flightKey)
+  }
+}
+
+/** Body bytes, a strong ETag over them, and one precompressed variant per available encoding. */
+export async function buildCachedPage(
+  html: string,
+  contentType: string,
+  compressor: Compressor,
+  renderedAt: number,
+): Promise<CachedPage> {
+  const body = new TextEncoder().encode(html)
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-1', body))
+  let hex = ''
+  for (const b of digest) hex += b.toString(16).padStart(2, '0')
+  const page: CachedPage = { etag: `"${hex}"`, contentType, body, renderedAt }
+  for (const encoding of compressor.encodings) {
+    page[encoding] = await compressor.compress(body, encoding)
+  }
+  return page
+}
+
+function waitUntil(c: Context<AppEnv>, work: Promise<unknown>) {
+  // Workers would cancel unawaited work once the response is sent; Node has no execution context.
+  try {
+    c.executionCtx.waitUntil(work)
+  } catch {
+    // No execution context: the promise simply runs on.
+  }
+}
+
+// --- serving -------------------------------------------------------------------------------
+
+interface Variant {
+  etag: string
+  body: Uint8Array
+  encoding: Encoding | null
+}
+
+interface Prepared {
+  hash: string
+  identity: Variant
+  br: Variant | null
+  gzip: Variant | null
+}
+
+// Per-encoding ETags ("…-br", "…-gzip") because a strong validator must differ between content
+// codings (RFC 9110 §8.8.3); computed once per cached page, not per request.
+const prepared = new WeakMap<CachedPage, Prepared>()
+
+function prepare(page: CachedPage): Prepared {
+  let p = prepared.get(page)
+  if (p) return p
+  const hash = page.etag.replace(/^W\//, '').replace(/"/g, '')
+  const variant = (encoding: Encoding): Variant | null => {
+    const body = page[encoding]
+    return body ? { etag: `"${hash}-${encoding}"`, body, encoding } : null
+  }
+  p = {
+    hash,
+    identity: { etag: page.etag, body: page.body, encoding: null },
+    br: variant('br'),
+    gzip: variant('gzip'),
+  }
+  prepared.set(page, p)
+  return p
+}
+
+function serve(c: Context<AppEnv>, page: CachedPage): Response {
+  const p = prepare(page)
+  const accepts = acceptedEncodings(c.req.header('Accept-Encoding'))
+  const variant = (accepts.br && p.br) || (accepts.gzip && p.gzip) || p.identity
+  const headers: Record<string, string> = {
+    ETag: variant.etag,
+    'Cache-Control': PUBLIC_CACHE_CONTROL,
+    Vary: 'Accept-Encoding',
+  }
+  const ifNoneMatch = c.req.header('If-None-Match')
+  if (ifNoneMatch !== undefined && matchesAny(ifNoneMatch, p.hash)) {
+    return c.body(null, 304, headers)
+  }
+  headers['Content-Type'] = page.contentType
+  if (variant.encoding) headers['Content-Encoding'] = variant.encoding
+  return c.body(variant.body as Uint8Array<ArrayBuffer>, 200, headers)
+}
+
+/** If-None-Match uses weak comparison; any coding of the same rendering is the same content. */
+export function matchesAny(header: string, hash: string): boolean {
+  for (const raw of header.split(',')) {
+    const tag = raw.trim()
+    if (tag === '*') return true
+    const opaque = tag.replace(/^W\//, '').replace(/^"|"$/g, '')
+    if (opaque === hash || opaque === `${hash}-br` || opaque === `${hash}-gzip`) return true
+  }
+  return false
+}
+
+interface Accepted {
+  br: boolean
+  gzip: boolean
+}
+
+const NONE: Accepted = { br: false, gzip: false }
+// Browsers send a handful of distinct Accept-Encoding values; parse each one once.
+const acceptCache = new Map<string, Accepted>()
+const ACCEPT_CACHE_SIZE = 64
+
+/** Which codings the client accepts: listed with q > 0, or covered by `*` with q > 0. */
+export function acceptedEncodings(header: string | undefined): Accepted {
+  if (!header) return NONE
+  const cached = acceptCache.get(header)
+  if (cached) return cached
+  const q = new Map<string, number>()
+  for (const part of header.split(',')) {
+    const [name = '', ...params] = part.split(';')
+    const coding = name.trim().toLowerCase()
+    if (!coding) continue
+    let weight = 1
+    for (const param of params) {
+      const m = /^\s*q\s*=\s*([0-9.]+)\s*$/i.exec(param)
+      if (m) weight = Number(m[1])
+    }
+    q.set(coding, Number.isFinite(weight) ? weight : 0)
+  }
+  const star = q.get('*')
+  const ok = (coding: string) => (q.get(coding) ?? star ?? 0) > 0
+  const result: Accepted = { br: ok('br'), gzip: q.has('gzip') ? ok('gzip') : ok('x-gzip') }
+  if (acceptCache.size >= ACCEPT_CACHE_SIZE) acceptCache.clear()
+  acceptCache.set(header, result)
+  return result
+}

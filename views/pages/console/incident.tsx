@@ -1,0 +1,139 @@
+import type { Component, Incident, TimelineEvent } from '../../../src/domain/types.ts'
+import { ConsoleLayout, CsrfField, type ConsoleContext } from '../../layouts/console.tsx'
+import {
+  ConsoleAssets,
+  FieldError,
+  fieldId,
+  invalidAttrs,
+  type FormState,
+} from '../../partials/console/common.tsx'
+import { Composer } from '../../partials/console/composer.tsx'
+import { IncidentComponents } from '../../partials/console/incident-components.tsx'
+import { IncidentHeader } from '../../partials/console/incident-header.tsx'
+import { Timeline, type TimelineContext } from '../../partials/console/timeline.tsx'
+
+export const DEFAULT_RESOLVE_MESSAGE = 'This incident has been resolved.'
+
+export interface IncidentPageProps {
+  ctx: ConsoleContext
+  incident: Incident
+  /** Newest first, internal notes included. */
+  events: TimelineEvent[]
+  /** The incident's affected components. */
+  affected: Component[]
+  /** Every component, for the composer. */
+  components: Component[]
+  tz: string
+  now: number
+  canWrite: boolean
+  /** Owners may delete the whole incident. */
+  canDeleteIncident: boolean
+  forms: { header: FormState; composer: FormState; resolve: FormState }
+  editing?: { eventId: string; form: FormState }
+}
+
+export function timelineContext(p: {
+  incident: Incident
+  events: TimelineEvent[]
+  components: Component[]
+  tz: string
+  canWrite: boolean
+  csrfToken: string
+}): TimelineContext {
+  return {
+    incidentId: p.incident.id,
+    tz: p.tz,
+    csrfToken: p.csrfToken,
+    canWrite: p.canWrite,
+    canDelete: p.events.length > 1,
+    componentNames: new Map(p.components.map((c) => [c.id, c.name])),
+  }
+}
+
+/** The incident view: header, affected components, composer, timeline, resolve. */
+export function IncidentPage(props: IncidentPageProps) {
+  const { ctx, incident, forms } = props
+  const csrfToken = ctx.csrfToken
+  return (
+    <ConsoleLayout ctx={{ ...ctx, section: 'incidents' }} title={incident.name}>
+      <ConsoleAssets />
+      <div class="incident-view">
+        <div class="incident-main">
+          <IncidentHeader
+            incident={incident}
+            tz={props.tz}
+            now={props.now}
+            csrfToken={csrfToken}
+            canWrite={props.canWrite}
+            canDelete={props.canDeleteIncident}
+            form={forms.header}
+          />
+          {props.canWrite && (
+            <Composer
+              incident={incident}
+              components={props.components}
+              tz={props.tz}
+              csrfToken={csrfToken}
+              form={forms.composer}
+            />
+          )}
+          <section class="timeline-section" aria-labelledby="timeline-title">
+            <h2 id="timeline-title">Timeline</h2>
+            <Timeline
+              ctx={timelineContext({ ...props, csrfToken })}
+              events={props.events}
+              {...(props.editing ? { editing: props.editing } : {})}
+            />
+          </section>
+        </div>
+        <aside class="incident-side">
+          <IncidentComponents components={props.affected} />
+          {props.canWrite && incident.status !== 'resolved' && (
+            <ResolveForm incidentId={incident.id} csrfToken={csrfToken} form={forms.resolve} />
+          )}
+        </aside>
+      </div>
+    </ConsoleLayout>
+  )
+}
+
+const R = 'resolve'
+
+function ResolveForm(props: { incidentId: string; csrfToken: string; form: FormState }) {
+  const { values, errors } = props.form
+  return (
+    <form
+      method="post"
+      action={`/console/incidents/${props.incidentId}/resolve`}
+      class="card resolve-form"
+      aria-labelledby="resolve-title"
+    >
+      <h2 id="resolve-title">Resolve</h2>
+      <CsrfField token={props.csrfToken} />
+      <p class="muted">
+        Posts a final public update and returns affected components to operational.
+      </p>
+      <div class="form-row">
+        <label for={fieldId(R, 'body')}>Message</label>
+        <textarea id={fieldId(R, 'body')} name="body" {...invalidAttrs(R, 'body', errors)}>
+          {values.body ?? DEFAULT_RESOLVE_MESSAGE}
+        </textarea>
+        <FieldError prefix={R} name="body" label="Message" errors={errors} />
+      </div>
+      <div class="form-row">
+        <label class="inline">
+          <input
+            type="checkbox"
+            name="notify"
+            value="on"
+            checked={values.notify === undefined || values.notify === 'on'}
+          />{' '}
+          Notify subscribers
+        </label>
+      </div>
+      <div class="actions">
+        <button type="submit">Resolve incident</button>
+      </div>
+    </form>
+  )
+}

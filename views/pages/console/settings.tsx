@@ -1,0 +1,71 @@
+import { ConsoleLayout, CsrfField, type ConsoleContext } from '../../layouts/console.tsx'
+import { FormAlert, SelectField, TextField, timeZoneOptions, type FieldErrors } from './login.tsx'
+
+export interface SettingsValues {
+  pageName?: string
+  pageUrl?: string | null
+  timeZone?: string
+  logoUrl?: string | null
+}
+
+export function SettingsPage(props: {
+  ctx: ConsoleContext
+  values: SettingsValues
+  errors?: FieldErrors
+  notice?: string | null
+}) {
+  const { values, errors } = props
+  return (
+    <ConsoleLayout ctx={{ ...props.ctx, section: 'settings' }} title="Settings">
+      <div class="page-title">
+        <h1>Settings</h1>
+      </div>
+      <FormAlert message={props.notice} kind="ok" />
+      {errors && Object.keys(errors).length ? (
+        <FormAlert message="Some settings need attention; see the messages below." />
+      ) : null}
+      <section class="card">
+        <form method="post" action="/console/settings" class="stack">
+          <CsrfField token={props.ctx.csrfToken} />
+          <TextField
+            name="pageName"
+            label="Page name"
+            value={values.pageName}
+            required
+            maxlength={100}
+            errors={errors}
+          />
+          <TextField
+            name="pageUrl"
+            label="Public URL"
+            type="url"
+            value={values.pageUrl}
+            placeholder="https://status.example.com"
+            hint="Where customers reach the page; used in links sent out. Optional."
+            errors={errors}
+          />
+          <SelectField
+            name="timeZone"
+            label="Time zone"
+            options={timeZoneOptions(values.timeZone)}
+            value={values.timeZone ?? 'UTC'}
+            hint="Times on the public page and in the console are shown in this zone."
+            errors={errors}
+          />
+          <TextField
+            name="logoUrl"
+            label="Logo URL"
+            type="url"
+            value={values.logoUrl}
+            placeholder="https://example.com/logo.svg"
+            hint="An https:// image shown at the top of the page. Optional."
+            errors={errors}
+          />
+          <div class="actions">
+            <button type="submit">Save settings</button>
+          </div>
+        </form>
+      </section>
+    </ConsoleLayout>
+  )
+}
