@@ -1,3 +1,4 @@
+import { raw } from 'hono/html'
 import type { Child } from 'hono/jsx'
 
 // htmx is configured here rather than in inline script (the CSP forbids inline script): no eval,
@@ -26,7 +27,7 @@ export function Document(props: {
 }) {
   return (
     <>
-      {'<!doctype html>'}
+      {raw('<!doctype html>')}
       <html lang="en">
         <head>
           <meta charset="utf-8" />
