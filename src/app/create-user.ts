@@ -120,6 +120,13 @@ export async function setUpFirstOwner(
     ])
   } catch (err) {
     if ((await deps.store.countUsers()) > 0) throw alreadySetUp()
+    // No users, yet the guard entry exists: someone emptied the users table by hand.
+    const guard = await deps.store.listAudit({ before: `${SETUP_AUDIT_ID}1`, limit: 1 })
+    if (guard[0]?.id === SETUP_AUDIT_ID)
+      throw new AppError(
+        'CONFLICT',
+        'Setup already ran on this database. Create an owner with `herald user create`.',
+      )
     throw err
   }
   return { ...fresh, user, settings }

@@ -164,3 +164,14 @@ describe('setUpFirstOwner', () => {
     expect(await t.deps.store.listAudit()).toHaveLength(1)
   })
 })
+
+describe('setUpFirstOwner on a database whose users were deleted by hand', () => {
+  it('points to the command line instead of failing obscurely', async () => {
+    t = createTestApp()
+    const { user } = await setUpFirstOwner(t.deps, setup('ada@example.com'))
+    t.database.sqlite.prepare('delete from users where id = ?').run(user.id)
+    const err = await rejection(setUpFirstOwner(t.deps, setup('bob@example.com')))
+    expect(err.code).toBe('CONFLICT')
+    expect(err.message).toContain('herald user create')
+  })
+})
