@@ -1,5 +1,6 @@
 import type { Role } from '../domain/enums.ts'
 import { forbidden } from '../domain/errors.ts'
+import type { User } from '../domain/types.ts'
 
 /** Who is acting: a console user, an API token (acting for its user) or the command line. */
 export interface Actor {
@@ -18,3 +19,11 @@ export function assertRole(actor: Actor, ...roles: Role[]) {
 }
 
 export const canWrite = (actor: Actor) => actor.role === 'owner' || actor.role === 'responder'
+
+/** A signed-in console user acting for themselves. */
+export const consoleActor = (user: User): Actor => ({
+  id: user.id,
+  label: user.name,
+  role: user.role,
+  via: 'console',
+})

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { AppError } from '../domain/errors.ts'
 import type { Session, User } from '../domain/types.ts'
-import type { Actor } from './actor.ts'
+import { consoleActor } from './actor.ts'
 import { audit } from './audit.ts'
 import type { Deps } from './deps.ts'
 import type { Change, PasswordHasher } from './ports.ts'
@@ -23,12 +23,7 @@ export type SignInInput = z.input<typeof SignInInput>
 
 export const INVALID_CREDENTIALS = 'Email or password is incorrect'
 
-export const consoleActor = (user: User): Actor => ({
-  id: user.id,
-  label: user.name,
-  role: user.role,
-  via: 'console',
-})
+export { consoleActor } from './actor.ts'
 
 export interface NewSession {
   /** The cookie value; only its SHA-256 is stored. */

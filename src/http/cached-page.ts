@@ -23,6 +23,12 @@ const STALE_GRACE_MS = 30_000
 type Encoding = 'br' | 'gzip'
 type Render = () => Promise<string> | string
 
+export interface CacheOptions {
+  contentType?: string
+  /** Cache-Control sent with the answer (the admin API's reads use the cache but say no-store). */
+  cacheControl?: string
+}
+
 // A rendering that read the store before a write must not be cached after it: the cache holds a
 // generation marker, which every invalidation drops with everything else.
 const GENERATION_KEY = '\u0000generation'
@@ -32,22 +38,29 @@ let generations = 0
 const inflight = new WeakMap<PageCache, Map<string, Promise<CachedPage>>>()
 
 /** Serves `key` from the page cache, rendering (once, however many requests wait) on a miss. */
-export async function cachedPage(c: Context<AppEnv>, key: string, render: Render) {
+export async function cachedPage(
+  c: Context<AppEnv>,
+  key: string,
+  render: Render,
+  opts: CacheOptions = {},
+) {
   const deps = c.var.deps
+  const cacheControl = opts.cacheControl ?? PUBLIC_CACHE_CONTROL
+  const contentType = opts.contentType ?? HTML_TYPE
   const hit = await deps.pageCache.get(key)
   if (hit) {
     const age = deps.clock.now() - hit.renderedAt
     const ttl = deps.config.PAGE_CACHE_SECONDS * 1000
-    if (age < ttl) return serve(c, hit)
+    if (age < ttl) return serve(c, hit, cacheControl)
     if (ttl > 0 && age < ttl + STALE_GRACE_MS) {
-      const refresh = renderShared(deps, key, render).catch((err: unknown) =>
+      const refresh = renderShared(deps, key, render, contentType).catch((err: unknown) =>
         deps.log.warn('background page render failed', { key, error: String(err) }),
       )
       waitUntil(c, refresh)
-      return serve(c, hit)
+      return serve(c, hit, cacheControl)
     }
   }
-  return serve(c, await renderShared(deps, key, render))
+  return serve(c, await renderShared(deps, key, render, contentType), cacheControl)
 }
 
 // Concurrent misses share one marker lookup, or each would mint its own generation and render.
@@ -79,6 +92,7 @@ async function renderShared(
   deps: Pick<Deps, 'pageCache' | 'compressor' | 'clock' | 'config'>,
   key: string,
   render: Render,
+  contentType: string,
 ): Promise<CachedPage> {
   const cache = deps.pageCache
   const generation = await currentGeneration(cache)
@@ -90,7 +104,7 @@ async function renderShared(
 
   const job = (async () => {
     const renderedAt = deps.clock.now()
-    const page = await buildCachedPage(await render(), HTML_TYPE, deps.compressor, renderedAt)
+    const page = await buildCachedPage(await render(), contentType, deps.compressor, renderedAt)
     const marker = await cache.get(GENERATION_KEY)
     if (marker?.etag === generation && deps.config.PAGE_CACHE_SECONDS > 0) {
       await cache.set(key, page)
@@ -169,13 +183,13 @@ function prepare(page: CachedPage): Prepared {
   return p
 }
 
-function serve(c: Context<AppEnv>, page: CachedPage): Response {
+function serve(c: Context<AppEnv>, page: CachedPage, cacheControl: string): Response {
   const p = prepare(page)
   const accepts = acceptedEncodings(c.req.header('Accept-Encoding'))
   const variant = (accepts.br && p.br) || (accepts.gzip && p.gzip) || p.identity
   const headers: Record<string, string> = {
     ETag: variant.etag,
-    'Cache-Control': PUBLIC_CACHE_CONTROL,
+    'Cache-Control': cacheControl,
     Vary: 'Accept-Encoding',
   }
   const ifNoneMatch = c.req.header('If-None-Match')

@@ -1,7 +1,12 @@
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DOM } from '../../views/ids.ts'
-import { launchBrowser, NO_PROBLEMS, type TestBrowser, type WatchedPage } from '../support/browser.ts'
+import {
+  launchBrowser,
+  NO_PROBLEMS,
+  type TestBrowser,
+  type WatchedPage,
+} from '../support/browser.ts'
 import { useTestServer } from '../support/server.ts'
 
 // A new user's first incident, driven through the real UI in headless Chromium: set up the owner,
@@ -33,6 +38,9 @@ async function injectedMarkup(page: Page) {
 
 const NOTHING_INJECTED = { images: 0, inlineScripts: [], onerrorAttributes: 0 }
 
+const consoleNav = (page: Page, name: string) =>
+  page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name, exact: true })
+
 const text = async (locator: Locator) => (await locator.textContent()) ?? ''
 
 describe('a new user sets Herald up and tells customers about an outage', () => {
@@ -58,9 +66,7 @@ describe('a new user sets Herald up and tells customers about an outage', () => 
       const { page } = consolePage
       await page.goto(url('/console'))
       await page.waitForURL(url('/console/setup'))
-      await expect(text(page.getByRole('heading', { level: 1 }))).resolves.toBe(
-        'Welcome to Herald',
-      )
+      await expect(text(page.getByRole('heading', { level: 1 }))).resolves.toBe('Welcome to Herald')
 
       await page.getByLabel('Name', { exact: true }).fill(OWNER.name)
       await page.getByLabel('Email').fill(OWNER.email)
@@ -117,9 +123,7 @@ describe('a new user sets Herald up and tells customers about an outage', () => 
     'creates a group with an "API" component and a component named like an XSS payload',
     async () => {
       const { page } = consolePage
-      await page.getByRole('navigation', { name: 'Console' }).getByRole('link', {
-        name: 'Components',
-      }).click()
+      await consoleNav(page, 'Components').click()
       await page.waitForURL(url('/console/components'))
 
       const newGroup = page.getByRole('form', { name: 'New group' })
@@ -153,9 +157,7 @@ describe('a new user sets Herald up and tells customers about an outage', () => 
     'opens a major incident with API in major outage and a first message full of markup',
     async () => {
       const { page } = consolePage
-      await page.getByRole('navigation', { name: 'Console' }).getByRole('link', {
-        name: 'Incidents',
-      }).click()
+      await consoleNav(page, 'Incidents').click()
       await page.waitForURL(url('/console'))
       await page.getByRole('link', { name: 'New incident' }).click()
       await page.waitForURL(url('/console/incidents/new'))
@@ -181,6 +183,14 @@ describe('a new user sets Herald up and tells customers about an outage', () => 
 
       expect(await injectedMarkup(page)).toEqual(NOTHING_INJECTED)
       expect(consolePage.problems()).toEqual(NO_PROBLEMS)
+
+      // A visitor already looks at the page now, so it is rendered and cached before the updates
+      // below; the visitor steps then prove those writes invalidated it.
+      const early = await fetch(url('/'))
+      expect(early.status).toBe(200)
+      const earlyHtml = await early.text()
+      expect(earlyHtml).toContain('We are investigating failed checkouts.')
+      expect(earlyHtml).not.toContain(PUBLIC_UPDATE)
     },
     STEP_TIMEOUT,
   )
@@ -203,7 +213,9 @@ describe('a new user sets Herald up and tells customers about an outage', () => 
 
       await composer().getByLabel('Message').fill(PUBLIC_UPDATE)
       await composer().getByLabel('Status', { exact: true }).selectOption({ label: 'Identified' })
-      await composer().getByLabel('Public update').check()
+      await composer()
+        .getByRole('radio', { name: /^Public update/ })
+        .check()
       await composer().getByRole('button', { name: 'Post update' }).click()
 
       await timeline.getByText(PUBLIC_UPDATE).waitFor()
@@ -215,7 +227,9 @@ describe('a new user sets Herald up and tells customers about an outage', () => 
       expect(await marker()).toBe(1)
 
       await composer().getByLabel('Message').fill(INTERNAL_NOTE)
-      await composer().getByLabel('Internal note').check()
+      await composer()
+        .getByRole('radio', { name: /^Internal note/ })
+        .check()
       await composer().getByRole('button', { name: 'Post update' }).click()
 
       const note = timeline.locator('li.event', { hasText: INTERNAL_NOTE })

@@ -35,6 +35,7 @@ export function Document(props: {
           <meta name="color-scheme" content="light dark" />
           <meta name="htmx-config" content={HTMX_CONFIG} />
           <title>{props.title}</title>
+          <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
           <link rel="stylesheet" href="/css/base.css" />
           {props.head}
           <script src={HTMX_SRC} defer></script>

@@ -56,6 +56,40 @@ function auditRow(e: AuditEntry): typeof s.auditLog.$inferInsert {
 }
 
 export function createDrizzleStore(db: SqliteDb, atomic: RunAtomic): Store {
+  // The reads on every request path (sessions, tokens, the component list) are prepared once:
+  // building and preparing a drizzle query costs more than running it against SQLite.
+  const hot = {
+    settings: db.select().from(s.pageSettings).where(eq(s.pageSettings.id, 1)).prepare(),
+    groups: db
+      .select()
+      .from(s.componentGroups)
+      .orderBy(asc(s.componentGroups.position), asc(s.componentGroups.id))
+      .prepare(),
+    components: db
+      .select({ c: s.components })
+      .from(s.components)
+      .leftJoin(s.componentGroups, eq(s.components.groupId, s.componentGroups.id))
+      .orderBy(
+        sql`coalesce(${s.componentGroups.position}, ${s.components.position})`,
+        sql`${s.componentGroups.id} is not null`,
+        asc(s.componentGroups.id),
+        asc(s.components.position),
+        asc(s.components.id),
+      )
+      .prepare(),
+    session: db
+      .select()
+      .from(s.sessions)
+      .where(eq(s.sessions.id, sql.placeholder('id')))
+      .prepare(),
+    user: db.select().from(s.users).where(eq(s.users.id, sql.placeholder('id'))).prepare(),
+    token: db
+      .select()
+      .from(s.apiTokens)
+      .where(eq(s.apiTokens.tokenHash, sql.placeholder('hash')))
+      .prepare(),
+  }
+
   const writeQueries = (change: Change): WriteQuery[] => {
     switch (change.type) {
       case 'settings.put': {
@@ -185,32 +219,21 @@ export function createDrizzleStore(db: SqliteDb, atomic: RunAtomic): Store {
     },
 
     async getSettings() {
-      const [row] = await db.select().from(s.pageSettings).where(eq(s.pageSettings.id, 1))
+      const [row] = await hot.settings.all()
       if (!row) return null
       const { id: _id, ...settings } = row
       return settings
     },
 
     async listGroups(): Promise<ComponentGroup[]> {
-      return db.select().from(s.componentGroups).orderBy(asc(s.componentGroups.position), asc(s.componentGroups.id))
+      return hot.groups.all()
     },
     async getGroup(id) {
       const [row] = await db.select().from(s.componentGroups).where(eq(s.componentGroups.id, id))
       return row ?? null
     },
     async listComponents(): Promise<Component[]> {
-      return db
-        .select({ c: s.components })
-        .from(s.components)
-        .leftJoin(s.componentGroups, eq(s.components.groupId, s.componentGroups.id))
-        .orderBy(
-          sql`coalesce(${s.componentGroups.position}, ${s.components.position})`,
-          sql`${s.componentGroups.id} is not null`,
-          asc(s.componentGroups.id),
-          asc(s.components.position),
-          asc(s.components.id),
-        )
-        .then((rows) => rows.map((r) => r.c))
+      return (await hot.components.all()).map((r) => r.c)
     },
     async getComponent(id) {
       const [row] = await db.select().from(s.components).where(eq(s.components.id, id))
@@ -292,7 +315,7 @@ export function createDrizzleStore(db: SqliteDb, atomic: RunAtomic): Store {
       return db.select().from(s.users).orderBy(asc(s.users.createdAt), asc(s.users.id))
     },
     async getUser(id) {
-      const [row] = await db.select().from(s.users).where(eq(s.users.id, id))
+      const [row] = await hot.user.all({ id })
       return row ?? null
     },
     async getUserByEmail(email) {
@@ -303,14 +326,14 @@ export function createDrizzleStore(db: SqliteDb, atomic: RunAtomic): Store {
       return row ?? null
     },
     async getSession(id) {
-      const [row] = await db.select().from(s.sessions).where(eq(s.sessions.id, id))
+      const [row] = await hot.session.all({ id })
       return row ?? null
     },
     async listTokens(): Promise<ApiToken[]> {
       return db.select().from(s.apiTokens).orderBy(desc(s.apiTokens.createdAt), desc(s.apiTokens.id))
     },
     async getTokenByHash(hash) {
-      const [row] = await db.select().from(s.apiTokens).where(eq(s.apiTokens.tokenHash, hash))
+      const [row] = await hot.token.all({ hash })
       return row ?? null
     },
 

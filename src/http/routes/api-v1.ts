@@ -33,6 +33,7 @@ import {
 } from '../api/schemas.ts'
 import { apiComponent, apiEvent, apiGroup, apiIncident } from '../api/serialize.ts'
 import type { AppEnv } from '../env.ts'
+import { cachedPage } from '../cached-page.ts'
 import { apiActorOf, bearerAuth, requireWriteForMutations } from '../middleware/bearer.ts'
 
 // The admin API: JSON over bearer tokens, calling the same use cases as the console. Handlers
@@ -66,16 +67,25 @@ async function groupNameOf(c: C, component: Component): Promise<string | null> {
   return (await c.var.deps.store.getGroup(component.groupId))?.name ?? null
 }
 
-apiV1Routes.get('/components', async (c) => {
-  const { store } = c.var.deps
-  const [components, groups] = await Promise.all([store.listComponents(), store.listGroups()])
-  const names = new Map(groups.map((g) => [g.id, g.name]))
-  return c.json({
-    components: components.map((x) =>
-      apiComponent(x, x.groupId ? (names.get(x.groupId) ?? null) : null),
-    ),
-  })
-})
+// Monitoring scripts poll this list; it is rendered once per write (like the public page, through
+// the same cache that every write clears) and served precompressed. Auth still runs per request.
+apiV1Routes.get('/components', (c) =>
+  cachedPage(
+    c,
+    'api:v1:components',
+    async () => {
+      const { store } = c.var.deps
+      const [components, groups] = await Promise.all([store.listComponents(), store.listGroups()])
+      const names = new Map(groups.map((g) => [g.id, g.name]))
+      return JSON.stringify({
+        components: components.map((x) =>
+          apiComponent(x, x.groupId ? (names.get(x.groupId) ?? null) : null),
+        ),
+      })
+    },
+    { contentType: 'application/json', cacheControl: 'no-store' },
+  ),
+)
 
 apiV1Routes.post('/components', async (c) => {
   const body = parseApi(ApiCreateComponent, await readApiJson(c))

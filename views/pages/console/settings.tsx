@@ -1,5 +1,5 @@
 import { ConsoleLayout, CsrfField, type ConsoleContext } from '../../layouts/console.tsx'
-import { FormAlert, SelectField, TextField, timeZoneOptions, type FieldErrors } from './login.tsx'
+import { FormAlert, SelectField, TextField, timeZoneOptions, type FieldErrors } from '../../partials/form.tsx'
 
 export interface SettingsValues {
   pageName?: string

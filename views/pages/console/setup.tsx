@@ -1,5 +1,5 @@
 import { ConsoleBareLayout, CsrfField } from '../../layouts/console.tsx'
-import { FormAlert, SelectField, TextField, timeZoneOptions, type FieldErrors } from './login.tsx'
+import { FormAlert, SelectField, TextField, timeZoneOptions, type FieldErrors } from '../../partials/form.tsx'
 
 export interface SetupValues {
   name?: string

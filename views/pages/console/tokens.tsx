@@ -1,7 +1,7 @@
 import { TOKEN_SCOPES, type TokenScope } from '../../../src/domain/enums.ts'
 import type { ApiToken } from '../../../src/domain/types.ts'
 import { ConsoleLayout, CsrfField, type ConsoleContext } from '../../layouts/console.tsx'
-import { FormAlert, SelectField, TextField, type FieldErrors } from './login.tsx'
+import { FormAlert, SelectField, TextField, type FieldErrors } from '../../partials/form.tsx'
 
 export const SCOPE_DESCRIPTIONS: Record<TokenScope, string> = {
   read: 'Read: list and fetch components, groups and incidents',

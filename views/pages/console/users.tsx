@@ -1,7 +1,7 @@
 import { ROLES, type Role } from '../../../src/domain/enums.ts'
 import type { User } from '../../../src/domain/types.ts'
 import { ConsoleLayout, CsrfField, type ConsoleContext } from '../../layouts/console.tsx'
-import { FormAlert, SelectField, TextField, type FieldErrors } from './login.tsx'
+import { FormAlert, SelectField, TextField, type FieldErrors } from '../../partials/form.tsx'
 
 export const ROLE_LABELS: Record<Role, string> = {
   owner: 'Owner',
