@@ -189,15 +189,23 @@ export function createDrizzleStore(db: SqliteDb, atomic: RunAtomic): Store {
     }
   }
 
-  const attachComponents = async (rows: IncidentRow[]): Promise<Incident[]> => {
+  const attachComponents = async (rows: IncidentRow[], q?: IncidentQuery): Promise<Incident[]> => {
     if (rows.length === 0) return []
     const byIncident = new Map<string, string[]>(rows.map((r) => [r.id, []]))
-    for (const ids of chunks(rows.map((r) => r.id))) {
+    const link = s.incidentComponents
+    if (q && rows.length > CHUNK) {
+      // Many incidents (history, uptime): one query with the same filter instead of id chunks.
       const links = await db
-        .select()
-        .from(s.incidentComponents)
-        .where(inArray(s.incidentComponents.incidentId, ids))
+        .select({ incidentId: link.incidentId, componentId: link.componentId })
+        .from(link)
+        .innerJoin(s.incidents, eq(s.incidents.id, link.incidentId))
+        .where(incidentWhere(q))
       for (const l of links) byIncident.get(l.incidentId)?.push(l.componentId)
+    } else {
+      for (const ids of chunks(rows.map((r) => r.id))) {
+        const links = await db.select().from(link).where(inArray(link.incidentId, ids))
+        for (const l of links) byIncident.get(l.incidentId)?.push(l.componentId)
+      }
     }
     return rows.map((r) => ({ ...r, componentIds: byIncident.get(r.id) ?? [] }))
   }
@@ -241,11 +249,11 @@ export function createDrizzleStore(db: SqliteDb, atomic: RunAtomic): Store {
     },
     async listStatusChanges(since) {
       const t = s.componentStatusChanges
-      // The last change before `since` tells each component's status at the window's start.
-      const lastBefore = sql`${t.id} in (select c2.id from component_status_changes c2
-        where c2.at < ${since} and c2.id = (select c3.id from component_status_changes c3
-          where c3.component_id = c2.component_id and c3.at < ${since}
-          order by c3.at desc, c3.id desc limit 1))`
+      // The last change before `since` tells each component's status at the window's start: one
+      // indexed lookup per component rather than a correlated subquery per historical row.
+      const lastBefore = sql`${t.id} in (select (select c3.id from component_status_changes c3
+        where c3.component_id = comp.id and c3.at < ${since}
+        order by c3.at desc, c3.id desc limit 1) from components comp)`
       return db
         .select()
         .from(t)
@@ -271,7 +279,7 @@ export function createDrizzleStore(db: SqliteDb, atomic: RunAtomic): Store {
         .$dynamic()
       if (q.limit !== undefined) query = query.limit(q.limit)
       if (q.offset !== undefined) query = query.offset(q.offset)
-      return attachComponents(await query)
+      return attachComponents(await query, q)
     },
     async countIncidents(q = {}) {
       const [row] = await db.select({ n: count() }).from(s.incidents).where(incidentWhere(q))
