@@ -32,6 +32,13 @@ export interface UptimeBarView {
   status: ComponentStatus | null
   /** 'Nov 3, 2026: 99.12% uptime, 1 incident: API outage' */
   label: string
+  /** Index into StatusPageView.dayLabels. */
+  day: number
+  /**
+   * 'ok' (100 %, no incidents) and 'nodata' days say the same thing on every component, so the
+   * page can label them by reference to shared text instead of repeating it 4,500 times.
+   */
+  summary: 'ok' | 'nodata' | null
 }
 
 export interface PublicComponentView {
@@ -67,6 +74,8 @@ export interface StatusPageView {
   openIncidents: PublicIncidentView[]
   uptimeDays: number
   uptimeRule: string
+  /** The window's dates as shown ('Nov 3, 2026'), oldest first. */
+  dayLabels: string[]
 }
 
 /**
@@ -161,6 +170,13 @@ export async function getStatusPage(deps: Pick<Deps, 'store' | 'clock'>): Promis
         date: day.date,
         status: day.worst,
         label: uptimeLabel(dateTexts[i] ?? day.date, day),
+        day: i,
+        summary:
+          day.uptime === null
+            ? 'nodata'
+            : day.uptime === 1 && day.incidents.length === 0
+              ? 'ok'
+              : null,
       })),
     }
   }
@@ -209,5 +225,6 @@ export async function getStatusPage(deps: Pick<Deps, 'store' | 'clock'>): Promis
     ),
     uptimeDays: UPTIME_DAYS,
     uptimeRule: UPTIME_RULE,
+    dayLabels: dateTexts,
   }
 }

@@ -21,12 +21,8 @@ export const ASSET_PATHS = ['/css/*', '/js/*', '/vendor/*', '/favicon.svg'] as c
 export function createApp(deps: Deps, opts: AppOptions = {}) {
   const app = new Hono<AppEnv>()
   app.use(async (c, next) => {
+    // Only what every route needs; the console and API middlewares set session, user and token.
     c.set('deps', deps)
-    c.set('secure', false)
-    c.set('user', null)
-    c.set('session', null)
-    c.set('apiToken', null)
-    c.set('csrfToken', '')
     c.set('peerAddress', opts.peerAddress?.(c) ?? 'unknown')
     await next()
   })

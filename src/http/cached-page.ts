@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import type { Deps } from '../app/deps.ts'
 import type { CachedPage, Compressor, PageCache } from '../app/ports.ts'
 import type { AppEnv } from './env.ts'
+import { securityHeadersFor } from './middleware/security.ts'
 
 /*
  * Public pages are rendered once and then served from deps.pageCache (DESIGN.md principle 1: the
@@ -188,6 +189,7 @@ function serve(c: Context<AppEnv>, page: CachedPage, cacheControl: string): Resp
   const accepts = acceptedEncodings(c.req.header('Accept-Encoding'))
   const variant = (accepts.br && p.br) || (accepts.gzip && p.gzip) || p.identity
   const headers: Record<string, string> = {
+    ...securityHeadersFor(c.var.deps.config),
     ETag: variant.etag,
     'Cache-Control': cacheControl,
     Vary: 'Accept-Encoding',

@@ -78,8 +78,13 @@ describe('getStatusPage', () => {
       date: '2026-11-21',
       status: 'major_outage',
       label: 'Nov 21, 2026: 97.50% uptime, no incidents',
+      day: 88,
+      summary: null,
     })
     expect(bars[89]!.status).toBe('operational')
+    // A quiet day is marked so the page can label it by reference to shared text.
+    expect(bars[89]!.summary).toBe('ok')
+    expect(view.dayLabels[88]).toBe('Nov 21, 2026')
   })
 
   it('shows open incidents with public updates only, newest first, in the page time zone', async () => {

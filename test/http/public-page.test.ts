@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../support/app.ts'
-import { between, seeder } from './public-seed.ts'
+import { barLabels, between, seeder } from './public-seed.ts'
 
 // TEST_NOW is 2026-11-22T12:00:00Z.
 let t: TestApp
@@ -137,14 +137,15 @@ describe('uptime bars', () => {
     expect(apiBars).toContain(
       '<span role="img" class="bar status-major_outage" aria-label="Nov 20, 2026: 87.50% uptime, 1 incident: API outage"></span>',
     )
-    expect(apiBars).toContain('aria-label="Nov 19, 2026: 100% uptime, no incidents"')
+    const apiLabels = barLabels(html, 'API')
+    expect(apiLabels.at(-3)).toBe('Nov 20, 2026: 87.50% uptime, 1 incident: API outage')
+    expect(apiLabels.at(-4)).toBe('Nov 19, 2026: 100% uptime, no incidents')
     // The window is 89 whole days plus 12 hours of today: 2,148 h with 3 h down → 99.86%.
     expect(between(html, 'aria-label="API: uptime per day', '</p>')).toContain(
       '99.86% uptime over 90 days',
     )
     // The incident touched only the API.
-    const websiteBars = between(html, 'aria-label="Website: uptime per day', '</div>')
-    expect(websiteBars).toContain('aria-label="Nov 20, 2026: 100% uptime, no incidents"')
+    expect(barLabels(html, 'Website').at(-3)).toBe('Nov 20, 2026: 100% uptime, no incidents')
   })
 
   it('counts a partial outage 30% and reads days in the page time zone', async () => {
@@ -167,8 +168,10 @@ describe('uptime bars', () => {
     const s = seeder(t)
     await s.component('New service', { createdAt: Date.parse('2026-11-21T00:00:00Z') })
     const { html } = await page()
-    expect(html).toContain('class="bar nodata" aria-label="Nov 20, 2026: no data"')
-    expect(html).toContain('aria-label="Nov 21, 2026: 100% uptime, no incidents"')
+    const labels = barLabels(html, 'New service')
+    expect(labels.at(-3)).toBe('Nov 20, 2026: no data')
+    expect(labels.at(-2)).toBe('Nov 21, 2026: 100% uptime, no incidents')
+    expect(html).toMatch(/class="bar nodata" aria-labelledby="ud87 ud-nodata"/)
   })
 
   it('states the uptime rule on the page', async () => {

@@ -174,3 +174,21 @@ export function between(html: string, start: string, end?: string): string {
   const to = end === undefined ? -1 : html.indexOf(end, from + start.length)
   return to < 0 ? html.slice(from) : html.slice(from, to)
 }
+
+/**
+ * The accessible names of a component's uptime bars, in order, as a screen reader computes them:
+ * aria-label, or the texts of the aria-labelledby ids joined by a space.
+ */
+export function barLabels(html: string, componentName: string): string[] {
+  const texts = new Map<string, string>()
+  for (const m of html.matchAll(/<span id="([^"]+)">([^<]*)<\/span>/g)) texts.set(m[1]!, m[2]!)
+  const start = html.indexOf(`aria-label="${componentName}: uptime per day`)
+  if (start < 0) throw new Error(`no uptime bars for ${componentName}`)
+  const strip = html.slice(start, html.indexOf('</div>', start))
+  return [...strip.matchAll(/<span role="img"[^>]*>/g)].map(([tag]) => {
+    const label = /aria-label="([^"]*)"/.exec(tag)
+    if (label) return label[1]!
+    const ids = /aria-labelledby="([^"]*)"/.exec(tag)?.[1]?.split(' ') ?? []
+    return ids.map((id) => texts.get(id) ?? `<missing ${id}>`).join(' ')
+  })
+}

@@ -20,11 +20,12 @@ export type SqliteDb = BaseSQLiteDatabase<'sync' | 'async', any, typeof s>
 export type WriteQuery = any
 export type RunAtomic = (queries: WriteQuery[]) => Promise<void>
 
-// D1 allows at most 100 bound parameters per statement.
+// D1 allows at most 100 bound parameters per statement: chunk id lists, and multi-row inserts by
+// CHUNK / columns per row.
 const CHUNK = 90
-function chunks<T>(items: T[]): T[][] {
+function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = []
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK))
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
   return out
 }
 
@@ -138,7 +139,7 @@ export function createDrizzleStore(db: SqliteDb, atomic: RunAtomic): Store {
                 db.update(s.incidents).set(incidentRow(inc)).where(eq(s.incidents.id, inc.id)),
                 db.delete(s.incidentComponents).where(eq(s.incidentComponents.incidentId, inc.id)),
               ]
-        const links = chunks(inc.componentIds).map((ids) =>
+        const links = chunks(inc.componentIds, CHUNK / 2).map((ids) =>
           db
             .insert(s.incidentComponents)
             .values(ids.map((componentId) => ({ incidentId: inc.id, componentId }))),

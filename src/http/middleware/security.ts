@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
+import type { Config } from '../../config.ts'
 import type { AppEnv } from '../env.ts'
 
 // Strict CSP: no inline scripts or styles anywhere, so a payload that slips through escaping still
@@ -16,14 +17,31 @@ export const CSP = [
   "frame-ancestors 'self'",
 ].join('; ')
 
-// Set before the handler runs: Hono merges them into the response the handler creates. Setting them
-// afterwards rewrites a finished Response, which on @hono/node-server costs a full body copy.
+const cache = new WeakMap<Config, Readonly<Record<string, string>>>()
+
+/** The security headers every response carries (HSTS only when the page is served over HTTPS). */
+export function securityHeadersFor(config: Config): Readonly<Record<string, string>> {
+  let headers = cache.get(config)
+  if (!headers) {
+    headers = {
+      'Content-Security-Policy': CSP,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'strict-origin-when-cross-origin',
+      'X-Frame-Options': 'SAMEORIGIN',
+      ...(config.BASE_URL?.startsWith('https://')
+        ? { 'Strict-Transport-Security': 'max-age=31536000' }
+        : {}),
+    }
+    cache.set(config, headers)
+  }
+  return headers
+}
+
+// The hot public routes (cached pages) put these headers into the response they build, which keeps
+// @hono/node-server on its fast path; every other response gets them here, after the handler.
 export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
-  c.header('Content-Security-Policy', CSP)
-  c.header('X-Content-Type-Options', 'nosniff')
-  c.header('Referrer-Policy', 'strict-origin-when-cross-origin')
-  c.header('X-Frame-Options', 'SAMEORIGIN')
-  if (c.var.deps.config.BASE_URL?.startsWith('https://'))
-    c.header('Strict-Transport-Security', 'max-age=31536000')
   await next()
+  if (c.res.headers.has('Content-Security-Policy')) return
+  for (const [name, value] of Object.entries(securityHeadersFor(c.var.deps.config)))
+    c.res.headers.set(name, value)
 }

@@ -20,7 +20,7 @@ export function StatusPage(props: { view: StatusPageView }) {
           ))}
         </section>
       ) : null}
-      <ComponentList sections={view.sections} days={view.uptimeDays} />
+      <ComponentList sections={view.sections} days={view.uptimeDays} dayLabels={view.dayLabels} />
       <p class="uptime-rule">{view.uptimeRule}</p>
       <p class="more">
         <a href="/history">Incident history →</a>
