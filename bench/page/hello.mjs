@@ -5,6 +5,14 @@ import { Hono } from 'hono'
 const app = new Hono()
 app.get('/', (c) => c.text('Hello Hono!'))
 
+// The second baseline (run.mjs): exactly the bytes and headers Herald sent for its page.
+if (process.env.SAME_BYTES_BODY && process.env.SAME_BYTES_HEADERS) {
+  const { readFileSync } = await import('node:fs')
+  const body = new Uint8Array(readFileSync(process.env.SAME_BYTES_BODY))
+  const headers = JSON.parse(readFileSync(process.env.SAME_BYTES_HEADERS, 'utf8'))
+  app.get('/same-bytes', () => new globalThis.Response(body, { status: 200, headers }))
+}
+
 const server = serve(
   { fetch: app.fetch, port: Number(process.env.PORT ?? 0), hostname: '127.0.0.1' },
   (info) => {

@@ -3,7 +3,7 @@
 // "hello" route on the same kind of Node server, in the same run, measured with wrk. Prints a
 // Markdown section for BENCHMARKS.md. See bench/README.md.
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { createServer } from 'node:net'
 import os from 'node:os'
@@ -196,10 +196,26 @@ function environment() {
   return `${cpus[0]?.model.trim() ?? 'unknown CPU'} × ${cpus.length}, ${os.platform()} ${os.release()}, Node ${process.version}, ${wrkVersion}, commit ${commit}`
 }
 
+/** One GET with the body exactly as sent (no decoding), and the response headers. */
+function rawGet(url, headers) {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers }, (res) => {
+      const chunks = []
+      res.on('data', (c) => chunks.push(c))
+      res.on('end', () =>
+        resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }),
+      )
+      res.on('error', reject)
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
 async function main() {
   if (!existsSync(WRK))
     throw new Error(`wrk not found at ${WRK} (apt-get install wrk, or set WRK=)`)
-  const targetsCount = 3
+  const targetsCount = 4
   const budget = (targetsCount * (WARMUP + RUNS * (DURATION + 5)) + 300) * 1000
   setTimeout(() => {
     console.error(`[bench] gave up after ${Math.round(budget / 1000)} s`)
@@ -214,15 +230,34 @@ async function main() {
   const seed = await seedBenchDatabase(dbPath, { resolvedIncidents: INCIDENTS })
   log(`seeded in ${(seed.ms / 1000).toFixed(1)} s: ${JSON.stringify(seed.counts)}`)
 
-  const hello = await startServer('hello', ['bench/page/hello.mjs'])
   const herald = await startServer('herald', ['bin/herald.mjs', 'serve'], {
     DATABASE_PATH: dbPath,
     LOG_LEVEL: 'warn',
+  })
+  // A second baseline: bare Hono answering with exactly the bytes and headers Herald sends for the
+  // page. page ÷ same-bytes is what Herald's own work costs; same-bytes ÷ hello what the payload costs.
+  const sample = await rawGet(`${herald.url}/`, { 'Accept-Encoding': ACCEPT_ENCODING })
+  const sampleHeaders = {}
+  for (const [k, v] of Object.entries(sample.headers)) {
+    if (!['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'].includes(k))
+      sampleHeaders[k] = v
+  }
+  const encoded = sample.body
+  writeFileSync(join(workDir, 'same-bytes.body'), encoded)
+  writeFileSync(join(workDir, 'same-bytes.json'), JSON.stringify(sampleHeaders))
+  const hello = await startServer('hello', ['bench/page/hello.mjs'], {
+    SAME_BYTES_BODY: join(workDir, 'same-bytes.body'),
+    SAME_BYTES_HEADERS: join(workDir, 'same-bytes.json'),
   })
 
   const auth = { Authorization: `Bearer ${seed.token}` }
   const targets = [
     { key: 'hello', label: 'bare Hono `GET /` (hello)', url: `${hello.url}/` },
+    {
+      key: 'same-bytes',
+      label: "bare Hono sending the page's bytes and headers",
+      url: `${hello.url}/same-bytes`,
+    },
     { key: 'page', label: 'Herald `GET /` (status page)', url: `${herald.url}/` },
     {
       key: 'api',
@@ -270,7 +305,7 @@ async function main() {
     t.socketErrors = t.runs.reduce((a, r) => a + r.socketErrors, 0)
   }
 
-  const [helloT, pageT] = targets
+  const [helloT, bytesT, pageT] = targets
   const lines = []
   lines.push(`### Page benchmark, ${new Date().toISOString().slice(0, 10)}`)
   lines.push('')
@@ -314,6 +349,10 @@ async function main() {
   )
   lines.push(
     `- Page p99: **${fmtMs(pageT.p99)} ms** (target < ${TARGET_P99_MS} ms: ${verdict(pageT.p99 < TARGET_P99_MS && pageOk)}).`,
+  )
+  lines.push(
+    `- Where the gap is: the page's bytes and headers served by bare Hono reach ${(bytesT.rps / helloT.rps).toFixed(2)}× hello ` +
+      `(the cost of sending the page at all), and Herald reaches ${(pageT.rps / bytesT.rps).toFixed(2)}× that (the cost of Herald's own request handling).`,
   )
   if (!pageOk)
     lines.push(

@@ -20,13 +20,13 @@ export const ASSET_PATHS = ['/css/*', '/js/*', '/vendor/*', '/favicon.svg'] as c
 /** The one Hono app, shared by every runtime; runtimes add only static files and serving. */
 export function createApp(deps: Deps, opts: AppOptions = {}) {
   const app = new Hono<AppEnv>()
+  // One middleware for every request (each layer of middleware costs on the hot page path): only
+  // what every route needs; the console and API middlewares set session, user and token.
   app.use(async (c, next) => {
-    // Only what every route needs; the console and API middlewares set session, user and token.
     c.set('deps', deps)
     c.set('peerAddress', opts.peerAddress?.(c) ?? 'unknown')
-    await next()
+    await securityHeaders(c, next)
   })
-  app.use(securityHeaders)
   if (opts.assets) for (const path of ASSET_PATHS) app.use(path, opts.assets)
   app.onError(handleError)
   app.notFound((c) => {

@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import type { Deps } from '../app/deps.ts'
 import type { CachedPage, Compressor, PageCache } from '../app/ports.ts'
 import type { AppEnv } from './env.ts'
-import { securityHeadersFor } from './middleware/security.ts'
+import { markSecured, securityHeadersFor } from './middleware/security.ts'
 
 /*
  * Public pages are rendered once and then served from deps.pageCache (DESIGN.md principle 1: the
@@ -196,11 +196,13 @@ function serve(c: Context<AppEnv>, page: CachedPage, cacheControl: string): Resp
   }
   const ifNoneMatch = c.req.header('If-None-Match')
   if (ifNoneMatch !== undefined && matchesAny(ifNoneMatch, p.hash)) {
-    return c.body(null, 304, headers)
+    return markSecured(new Response(null, { status: 304, headers }))
   }
   headers['Content-Type'] = page.contentType
   if (variant.encoding) headers['Content-Encoding'] = variant.encoding
-  return c.body(variant.body as Uint8Array<ArrayBuffer>, 200, headers)
+  // A plain Response with a plain header record: Hono's c.body() would copy the record into a
+  // Headers object, and @hono/node-server writes a record straight to the socket.
+  return markSecured(new Response(variant.body as Uint8Array<ArrayBuffer>, { status: 200, headers }))
 }
 
 /** If-None-Match uses weak comparison; any coding of the same rendering is the same content. */

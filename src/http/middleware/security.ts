@@ -37,11 +37,21 @@ export function securityHeadersFor(config: Config): Readonly<Record<string, stri
   return headers
 }
 
+// Responses that already carry the headers. Even reading `res.headers` turns @hono/node-server's
+// lightweight response into a full one, so the hot path is recognised without touching it.
+const withHeaders = new WeakSet<Response>()
+
+/** Marks a response built with securityHeadersFor(): the middleware leaves it alone. */
+export function markSecured(res: Response): Response {
+  withHeaders.add(res)
+  return res
+}
+
 // The hot public routes (cached pages) put these headers into the response they build, which keeps
 // @hono/node-server on its fast path; every other response gets them here, after the handler.
 export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next()
-  if (c.res.headers.has('Content-Security-Policy')) return
+  if (withHeaders.has(c.res)) return
   for (const [name, value] of Object.entries(securityHeadersFor(c.var.deps.config)))
     c.res.headers.set(name, value)
 }
