@@ -77,7 +77,6 @@ async function userCreate(config: Config, args: string[]): Promise<number> {
   const { createNodeDeps } = await import('./runtime/node.ts')
   const { createUser, CreateUserInput } = await import('./app/create-user.ts')
   const { CLI_ACTOR } = await import('./app/actor.ts')
-  const { AppError } = await import('./domain/errors.ts')
   const { deps, database } = createNodeDeps(config)
   try {
     const role = values.role ?? ((await deps.store.countUsers()) === 0 ? 'owner' : 'responder')
@@ -88,17 +87,12 @@ async function userCreate(config: Config, args: string[]): Promise<number> {
         console.error(`${issue.path.join('.')}: ${issue.message}`)
       return 1
     }
-    try {
+    return await reportingAppErrors(async () => {
       const user = await createUser(deps, CLI_ACTOR, parsed.data)
       console.error(`Created ${user.role} ${user.email}`)
       console.log(user.id)
       return 0
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      if (err.issues.length) for (const i of err.issues) console.error(`${i.field}: ${i.message}`)
-      else console.error(err.message)
-      return 1
-    }
+    })
   } finally {
     database.close()
   }
@@ -124,7 +118,6 @@ async function tokenCreate(config: Config, args: string[]): Promise<number> {
   const { createNodeDeps } = await import('./runtime/node.ts')
   const { createApiToken } = await import('./app/create-api-token.ts')
   const { CLI_ACTOR } = await import('./app/actor.ts')
-  const { AppError } = await import('./domain/errors.ts')
   const { deps, database } = createNodeDeps(config)
   try {
     const user = await deps.store.getUserByEmail(values.email)
@@ -132,9 +125,10 @@ async function tokenCreate(config: Config, args: string[]): Promise<number> {
       console.error(`No user with email ${values.email}; create one with \`herald user create\``)
       return 1
     }
-    try {
+    const name = values.name
+    return await reportingAppErrors(async () => {
       const { token, secret } = await createApiToken(deps, CLI_ACTOR, {
-        name: values.name,
+        name,
         userId: user.id,
         ...(scope !== undefined ? { scope } : {}),
       })
@@ -144,14 +138,23 @@ async function tokenCreate(config: Config, args: string[]): Promise<number> {
       )
       console.log(secret)
       return 0
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      if (err.issues.length) for (const i of err.issues) console.error(`${i.field}: ${i.message}`)
-      else console.error(err.message)
-      return 1
-    }
+    })
   } finally {
     database.close()
+  }
+}
+
+// Runs a use case's step; an AppError it raises prints the field messages (or its message) and
+// exits 1, anything else propagates.
+async function reportingAppErrors(run: () => Promise<number>): Promise<number> {
+  const { AppError } = await import('./domain/errors.ts')
+  try {
+    return await run()
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err
+    if (err.issues.length) for (const i of err.issues) console.error(`${i.field}: ${i.message}`)
+    else console.error(err.message)
+    return 1
   }
 }
 

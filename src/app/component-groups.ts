@@ -5,6 +5,7 @@ import { assertRole, type Actor } from './actor.ts'
 import { audit } from './audit.ts'
 import type { Deps } from './deps.ts'
 import type { Change } from './ports.ts'
+import { moveInList } from './reorder.ts'
 import { Description, Name } from './schemas.ts'
 
 type D = Pick<Deps, 'store' | 'clock' | 'ids'>
@@ -93,7 +94,7 @@ export async function deleteComponentGroup(deps: D, actor: Actor, id: string): P
   ])
 }
 
-/** Swaps a group with its neighbour; positions are renumbered 1..n so gaps never accumulate. */
+/** Swaps a group with its neighbour. */
 export async function moveComponentGroup(
   deps: D,
   actor: Actor,
@@ -102,17 +103,15 @@ export async function moveComponentGroup(
 ): Promise<void> {
   assertRole(actor, 'owner', 'responder')
   const groups = await deps.store.listGroups()
-  const index = groups.findIndex((g) => g.id === id)
-  if (index < 0) throw notFound('Group', id)
-  const target = direction === 'up' ? index - 1 : index + 1
-  if (target < 0 || target >= groups.length) return
-  const order = [...groups]
-  ;[order[index], order[target]] = [order[target]!, order[index]!]
+  if (!groups.some((g) => g.id === id)) throw notFound('Group', id)
+  const moved = moveInList(groups, id, direction)
+  if (moved.length === 0) return
   const now = deps.clock.now()
-  const changes: Change[] = order
-    .map((g, i) => ({ g, position: i + 1 }))
-    .filter(({ g, position }) => g.position !== position)
-    .map(({ g, position }) => ({ type: 'group.update', group: { ...g, position, updatedAt: now } }))
-  changes.push(audit(deps, actor, `group.move.${direction}`, { type: 'group', id }, null, null))
-  await deps.store.commit(changes)
+  await deps.store.commit([
+    ...moved.map(({ item, position }): Change => ({
+      type: 'group.update',
+      group: { ...item, position, updatedAt: now },
+    })),
+    audit(deps, actor, `group.move.${direction}`, { type: 'group', id }, null, null),
+  ])
 }

@@ -4,6 +4,7 @@ import type { Component } from '../domain/types.ts'
 import { assertRole, type Actor } from './actor.ts'
 import { audit } from './audit.ts'
 import { planGroup } from './component-groups.ts'
+import { moveInList } from './reorder.ts'
 import type { Deps } from './deps.ts'
 import type { Change } from './ports.ts'
 import { ComponentStatusSchema, Description, Id, Name } from './schemas.ts'
@@ -135,7 +136,7 @@ export async function deleteComponent(deps: D, actor: Actor, id: string): Promis
   ])
 }
 
-/** Swaps a component with its neighbour inside its group, renumbering the group's positions. */
+/** Swaps a component with its neighbour inside its group. */
 export async function moveComponent(
   deps: D,
   actor: Actor,
@@ -147,15 +148,14 @@ export async function moveComponent(
   const component = all.find((c) => c.id === id)
   if (!component) throw notFound('Component', id)
   const siblings = all.filter((c) => c.groupId === component.groupId)
-  const index = siblings.findIndex((c) => c.id === id)
-  const target = direction === 'up' ? index - 1 : index + 1
-  if (target < 0 || target >= siblings.length) return
-  ;[siblings[index], siblings[target]] = [siblings[target]!, siblings[index]!]
+  const moved = moveInList(siblings, id, direction)
+  if (moved.length === 0) return
   const now = deps.clock.now()
-  const changes: Change[] = siblings
-    .map((c, i) => ({ c, position: i + 1 }))
-    .filter(({ c, position }) => c.position !== position)
-    .map(({ c, position }) => ({ type: 'component.update', component: { ...c, position, updatedAt: now } }))
-  changes.push(audit(deps, actor, `component.move.${direction}`, { type: 'component', id }, null, null))
-  await deps.store.commit(changes)
+  await deps.store.commit([
+    ...moved.map(({ item, position }): Change => ({
+      type: 'component.update',
+      component: { ...item, position, updatedAt: now },
+    })),
+    audit(deps, actor, `component.move.${direction}`, { type: 'component', id }, null, null),
+  ])
 }

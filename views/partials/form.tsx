@@ -1,4 +1,5 @@
 import type { Child } from 'hono/jsx'
+import { CsrfField } from '../layouts/console.tsx'
 
 // Form pieces shared by the console pages: a labelled control with its error
 // message, linked by aria-describedby so screen readers read the error with the field.
@@ -119,3 +120,57 @@ export function timeZoneOptions(current?: string | null): string[] {
   return ['UTC', ...zones]
 }
 
+export const TimeZoneField = (props: {
+  value?: string | undefined
+  hint: string
+  errors?: FieldErrors | undefined
+}) => (
+  <SelectField
+    name="timeZone"
+    label="Time zone"
+    options={timeZoneOptions(props.value)}
+    value={props.value ?? 'UTC'}
+    hint={props.hint}
+    errors={props.errors}
+  />
+)
+
+/** A password being chosen: never echoed back, with the length rule stated up front. */
+export const NewPasswordField = (props: { label: string; errors?: FieldErrors | undefined }) => (
+  <TextField
+    name="password"
+    label={props.label}
+    type="password"
+    required
+    minlength={10}
+    maxlength={200}
+    autocomplete="new-password"
+    hint="At least 10 characters."
+    errors={props.errors}
+  />
+)
+
+/**
+ * A destructive POST behind a disclosure instead of a confirm() dialog: works without JavaScript
+ * and under the strict CSP.
+ */
+export function ConfirmDisclosure(props: {
+  summary: string
+  action: string
+  csrfToken: string
+  question: Child
+  button: string
+}) {
+  return (
+    <details class="confirm">
+      <summary class="button secondary">{props.summary}</summary>
+      <form method="post" action={props.action}>
+        <CsrfField token={props.csrfToken} />
+        <p>{props.question}</p>
+        <button type="submit" class="danger">
+          {props.button}
+        </button>
+      </form>
+    </details>
+  )
+}

@@ -1,13 +1,8 @@
 import type { Component, Incident, TimelineEvent } from '../../../src/domain/types.ts'
 import { ConsoleLayout, CsrfField, type ConsoleContext } from '../../layouts/console.tsx'
-import {
-  ConsoleAssets,
-  FieldError,
-  fieldId,
-  invalidAttrs,
-  type FormState,
-} from '../../partials/console/common.tsx'
+import { ConsoleAssets, type FormState } from '../../partials/console/common.tsx'
 import { Composer } from '../../partials/console/composer.tsx'
+import { NotifyRow, TextareaRow } from '../../partials/console/fields.tsx'
 import { IncidentComponents } from '../../partials/console/incident-components.tsx'
 import { IncidentHeader } from '../../partials/console/incident-header.tsx'
 import { Timeline, type TimelineContext } from '../../partials/console/timeline.tsx'
@@ -113,24 +108,14 @@ function ResolveForm(props: { incidentId: string; csrfToken: string; form: FormS
       <p class="muted">
         Posts a final public update and returns affected components to operational.
       </p>
-      <div class="form-row">
-        <label for={fieldId(R, 'body')}>Message</label>
-        <textarea id={fieldId(R, 'body')} name="body" {...invalidAttrs(R, 'body', errors)}>
-          {values.body ?? DEFAULT_RESOLVE_MESSAGE}
-        </textarea>
-        <FieldError prefix={R} name="body" label="Message" errors={errors} />
-      </div>
-      <div class="form-row">
-        <label class="inline">
-          <input
-            type="checkbox"
-            name="notify"
-            value="on"
-            checked={values.notify === undefined || values.notify === 'on'}
-          />{' '}
-          Notify subscribers
-        </label>
-      </div>
+      <TextareaRow
+        prefix={R}
+        name="body"
+        label="Message"
+        errors={errors}
+        value={values.body ?? DEFAULT_RESOLVE_MESSAGE}
+      />
+      <NotifyRow values={values} label="Notify subscribers" />
       <div class="actions">
         <button type="submit">Resolve incident</button>
       </div>

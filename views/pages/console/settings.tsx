@@ -1,5 +1,5 @@
 import { ConsoleLayout, CsrfField, type ConsoleContext } from '../../layouts/console.tsx'
-import { FormAlert, SelectField, TextField, timeZoneOptions, type FieldErrors } from '../../partials/form.tsx'
+import { FormAlert, TextField, TimeZoneField, type FieldErrors } from '../../partials/form.tsx'
 
 export interface SettingsValues {
   pageName?: string
@@ -44,11 +44,8 @@ export function SettingsPage(props: {
             hint="Where customers reach the page; used in links sent out. Optional."
             errors={errors}
           />
-          <SelectField
-            name="timeZone"
-            label="Time zone"
-            options={timeZoneOptions(values.timeZone)}
-            value={values.timeZone ?? 'UTC'}
+          <TimeZoneField
+            value={values.timeZone}
             hint="Times on the public page and in the console are shown in this zone."
             errors={errors}
           />

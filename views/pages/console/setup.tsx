@@ -1,5 +1,11 @@
 import { ConsoleBareLayout, CsrfField } from '../../layouts/console.tsx'
-import { FormAlert, SelectField, TextField, timeZoneOptions, type FieldErrors } from '../../partials/form.tsx'
+import {
+  FormAlert,
+  NewPasswordField,
+  TextField,
+  TimeZoneField,
+  type FieldErrors,
+} from '../../partials/form.tsx'
 
 export interface SetupValues {
   name?: string
@@ -48,17 +54,7 @@ export function SetupPage(props: {
               autocomplete="username"
               errors={errors}
             />
-            <TextField
-              name="password"
-              label="Password"
-              type="password"
-              required
-              minlength={10}
-              maxlength={200}
-              autocomplete="new-password"
-              hint="At least 10 characters."
-              errors={errors}
-            />
+            <NewPasswordField label="Password" errors={errors} />
             <TextField
               name="confirm"
               label="Repeat the password"
@@ -79,11 +75,8 @@ export function SetupPage(props: {
               hint="Shown as the title of the public page, e.g. “Acme Status”."
               errors={errors}
             />
-            <SelectField
-              name="timeZone"
-              label="Time zone"
-              options={timeZoneOptions(values.timeZone)}
-              value={values.timeZone ?? 'UTC'}
+            <TimeZoneField
+              value={values.timeZone}
               hint="Times on the page and in the console are shown in this zone."
               errors={errors}
             />

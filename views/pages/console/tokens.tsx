@@ -1,7 +1,13 @@
 import { TOKEN_SCOPES, type TokenScope } from '../../../src/domain/enums.ts'
 import type { ApiToken } from '../../../src/domain/types.ts'
 import { ConsoleLayout, CsrfField, type ConsoleContext } from '../../layouts/console.tsx'
-import { FormAlert, SelectField, TextField, type FieldErrors } from '../../partials/form.tsx'
+import {
+  ConfirmDisclosure,
+  FormAlert,
+  SelectField,
+  TextField,
+  type FieldErrors,
+} from '../../partials/form.tsx'
 
 export const SCOPE_DESCRIPTIONS: Record<TokenScope, string> = {
   read: 'Read: list and fetch components, groups and incidents',
@@ -98,16 +104,13 @@ export function TokensPage(props: {
                     {token.lastUsedAt === null ? 'never' : props.formatDate(token.lastUsedAt)}
                   </td>
                   <td>
-                    <details class="confirm">
-                      <summary class="button secondary">Revoke…</summary>
-                      <form method="post" action={`/console/tokens/${token.id}/revoke`}>
-                        <CsrfField token={ctx.csrfToken} />
-                        <p>Revoke “{token.name}”? Scripts using it stop working at once.</p>
-                        <button type="submit" class="danger">
-                          Revoke {token.name}
-                        </button>
-                      </form>
-                    </details>
+                    <ConfirmDisclosure
+                      summary="Revoke…"
+                      action={`/console/tokens/${token.id}/revoke`}
+                      csrfToken={ctx.csrfToken}
+                      question={<>Revoke “{token.name}”? Scripts using it stop working at once.</>}
+                      button={`Revoke ${token.name}`}
+                    />
                   </td>
                 </tr>
               ))}

@@ -1,7 +1,14 @@
 import { ROLES, type Role } from '../../../src/domain/enums.ts'
 import type { User } from '../../../src/domain/types.ts'
 import { ConsoleLayout, CsrfField, type ConsoleContext } from '../../layouts/console.tsx'
-import { FormAlert, SelectField, TextField, type FieldErrors } from '../../partials/form.tsx'
+import {
+  ConfirmDisclosure,
+  FormAlert,
+  NewPasswordField,
+  SelectField,
+  TextField,
+  type FieldErrors,
+} from '../../partials/form.tsx'
 
 export const ROLE_LABELS: Record<Role, string> = {
   owner: 'Owner',
@@ -85,20 +92,15 @@ export function UsersPage(props: {
                       </button>
                     </form>
                     {u.id === me.id ? null : (
-                      // A disclosure instead of a confirm() dialog: works without JavaScript and
-                      // under the strict CSP.
-                      <details class="confirm">
-                        <summary class="button secondary">Remove…</summary>
-                        <form method="post" action={`/console/users/${u.id}/remove`}>
-                          <CsrfField token={ctx.csrfToken} />
-                          <p>
-                            Remove {u.name}? Their sessions and API tokens stop working at once.
-                          </p>
-                          <button type="submit" class="danger">
-                            Remove {u.name}
-                          </button>
-                        </form>
-                      </details>
+                      <ConfirmDisclosure
+                        summary="Remove…"
+                        action={`/console/users/${u.id}/remove`}
+                        csrfToken={ctx.csrfToken}
+                        question={
+                          <>Remove {u.name}? Their sessions and API tokens stop working at once.</>
+                        }
+                        button={`Remove ${u.name}`}
+                      />
                     )}
                   </div>
                 </td>
@@ -140,17 +142,7 @@ export function UsersPage(props: {
             hint={ROLE_HINT}
             errors={props.errors}
           />
-          <TextField
-            name="password"
-            label="Initial password"
-            type="password"
-            required
-            minlength={10}
-            maxlength={200}
-            autocomplete="new-password"
-            hint="At least 10 characters."
-            errors={props.errors}
-          />
+          <NewPasswordField label="Initial password" errors={props.errors} />
           <div class="actions">
             <button type="submit">Add user</button>
           </div>

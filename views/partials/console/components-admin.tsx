@@ -2,14 +2,8 @@ import { COMPONENT_STATUSES, COMPONENT_STATUS_LABELS } from '../../../src/domain
 import type { Component, ComponentGroup } from '../../../src/domain/types.ts'
 import { CsrfField } from '../../layouts/console.tsx'
 import { DOM } from '../../ids.ts'
-import {
-  ComponentStatusBadge,
-  FieldError,
-  fieldId,
-  FormErrors,
-  invalidAttrs,
-  type FormState,
-} from './common.tsx'
+import { ComponentStatusBadge, FieldError, fieldId, FormErrors, type FormState } from './common.tsx'
+import { CheckboxRow, NameRow, Select, SelectRow, TextRow } from './fields.tsx'
 
 export interface ComponentsAdminProps {
   groups: ComponentGroup[]
@@ -207,18 +201,15 @@ function ComponentRow(props: { ctx: Ctx; component: Component; first: boolean; l
             <label class="visually-hidden" for={fieldId(P, 'status')}>
               Status of {c.name}
             </label>
-            <select
-              id={fieldId(P, 'status')}
+            <Select
+              prefix={P}
               name="status"
+              errors={state.errors}
+              options={COMPONENT_STATUSES}
+              labels={COMPONENT_STATUS_LABELS}
+              value={state.values.status ?? c.status}
               class={`status-${c.status}`}
-              {...invalidAttrs(P, 'status', state.errors)}
-            >
-              {COMPONENT_STATUSES.map((s) => (
-                <option value={s} selected={(state.values.status ?? c.status) === s}>
-                  {COMPONENT_STATUS_LABELS[s]}
-                </option>
-              ))}
-            </select>
+            />
             <button type="submit" class="secondary small">
               Set
             </button>
@@ -277,24 +268,16 @@ function ComponentRow(props: { ctx: Ctx; component: Component; first: boolean; l
 
 function GroupSelect(props: { ctx: Ctx; prefix: string; value: string; state: FormState }) {
   return (
-    <>
-      <label for={fieldId(props.prefix, 'groupId')}>Group</label>
-      <select
-        id={fieldId(props.prefix, 'groupId')}
-        name="groupId"
-        {...invalidAttrs(props.prefix, 'groupId', props.state.errors)}
-      >
-        <option value="" selected={props.value === ''}>
-          No group
-        </option>
-        {props.ctx.groups.map((g) => (
-          <option value={g.id} selected={props.value === g.id}>
-            {g.name}
-          </option>
-        ))}
-      </select>
-      <FieldError prefix={props.prefix} name="groupId" label="Group" errors={props.state.errors} />
-    </>
+    <SelectRow
+      prefix={props.prefix}
+      name="groupId"
+      label="Group"
+      errors={props.state.errors}
+      options={props.ctx.groups.map((g) => g.id)}
+      labels={Object.fromEntries(props.ctx.groups.map((g) => [g.id, g.name]))}
+      value={props.value}
+      blank="No group"
+    />
   )
 }
 
@@ -307,31 +290,15 @@ function NameAndDescription(props: {
   const { prefix: P, state } = props
   return (
     <>
-      <div class="form-row">
-        <label for={fieldId(P, 'name')}>Name</label>
-        <input
-          type="text"
-          id={fieldId(P, 'name')}
-          name="name"
-          required
-          maxlength={200}
-          value={props.name}
-          {...invalidAttrs(P, 'name', state.errors)}
-        />
-        <FieldError prefix={P} name="name" label="Name" errors={state.errors} />
-      </div>
-      <div class="form-row">
-        <label for={fieldId(P, 'description')}>Description</label>
-        <input
-          type="text"
-          id={fieldId(P, 'description')}
-          name="description"
-          maxlength={2000}
-          value={props.description}
-          {...invalidAttrs(P, 'description', state.errors)}
-        />
-        <FieldError prefix={P} name="description" label="Description" errors={state.errors} />
-      </div>
+      <NameRow prefix={P} errors={state.errors} value={props.name} />
+      <TextRow
+        prefix={P}
+        name="description"
+        label="Description"
+        errors={state.errors}
+        maxlength={2000}
+        value={props.description}
+      />
     </>
   )
 }
@@ -353,14 +320,12 @@ function EditComponentForm(props: { ctx: Ctx; component: Component; state: FormS
           name={state.values.name ?? c.name}
           description={state.values.description ?? c.description ?? ''}
         />
-        <div class="form-row">
-          <GroupSelect
-            ctx={ctx}
-            prefix={P}
-            value={state.values.groupId ?? c.groupId ?? ''}
-            state={state}
-          />
-        </div>
+        <GroupSelect
+          ctx={ctx}
+          prefix={P}
+          value={state.values.groupId ?? c.groupId ?? ''}
+          state={state}
+        />
         <div class="actions">
           <button type="submit">Save</button>
         </div>
@@ -386,12 +351,7 @@ function EditGroupForm(props: { ctx: Ctx; group: ComponentGroup }) {
           name={state.values.name ?? g.name}
           description={state.values.description ?? g.description ?? ''}
         />
-        <div class="form-row">
-          <label class="inline">
-            <input type="checkbox" name="collapsed" value="on" checked={collapsed} /> Collapsed on
-            the public page
-          </label>
-        </div>
+        <CheckboxRow name="collapsed" checked={collapsed} label="Collapsed on the public page" />
         <div class="actions">
           <button type="submit">Save group</button>
         </div>
@@ -407,7 +367,6 @@ function CreateComponentForm(props: { ctx: Ctx }) {
   const state = stateFor(ctx, 'component:new')
   const { values, errors } = state
   const P = 'new-component'
-  const status = values.status ?? 'operational'
   const visible = values.name !== undefined ? values.visible === 'on' : true
   return (
     <form
@@ -426,26 +385,17 @@ function CreateComponentForm(props: { ctx: Ctx }) {
         name={values.name ?? ''}
         description={values.description ?? ''}
       />
-      <div class="form-row">
-        <GroupSelect ctx={ctx} prefix={P} value={values.groupId ?? ''} state={state} />
-      </div>
-      <div class="form-row">
-        <label for={fieldId(P, 'status')}>Status</label>
-        <select id={fieldId(P, 'status')} name="status" {...invalidAttrs(P, 'status', errors)}>
-          {COMPONENT_STATUSES.map((s) => (
-            <option value={s} selected={status === s}>
-              {COMPONENT_STATUS_LABELS[s]}
-            </option>
-          ))}
-        </select>
-        <FieldError prefix={P} name="status" label="Status" errors={errors} />
-      </div>
-      <div class="form-row">
-        <label class="inline">
-          <input type="checkbox" name="visible" value="on" checked={visible} /> Visible on the
-          public page
-        </label>
-      </div>
+      <GroupSelect ctx={ctx} prefix={P} value={values.groupId ?? ''} state={state} />
+      <SelectRow
+        prefix={P}
+        name="status"
+        label="Status"
+        errors={errors}
+        options={COMPONENT_STATUSES}
+        labels={COMPONENT_STATUS_LABELS}
+        value={values.status ?? 'operational'}
+      />
+      <CheckboxRow name="visible" checked={visible} label="Visible on the public page" />
       <div class="actions">
         <button type="submit">Create component</button>
       </div>
@@ -474,17 +424,11 @@ function CreateGroupForm(props: { ctx: Ctx }) {
         name={state.values.name ?? ''}
         description={state.values.description ?? ''}
       />
-      <div class="form-row">
-        <label class="inline">
-          <input
-            type="checkbox"
-            name="collapsed"
-            value="on"
-            checked={state.values.collapsed === 'on'}
-          />{' '}
-          Collapsed on the public page
-        </label>
-      </div>
+      <CheckboxRow
+        name="collapsed"
+        checked={state.values.collapsed === 'on'}
+        label="Collapsed on the public page"
+      />
       <div class="actions">
         <button type="submit">Create group</button>
       </div>

@@ -1,9 +1,6 @@
 import {
   COMPONENT_STATUSES,
   COMPONENT_STATUS_LABELS,
-  EVENT_KINDS,
-  EVENT_KIND_LABELS,
-  INCIDENT_STATUSES,
   INCIDENT_STATUS_LABELS,
 } from '../../../src/domain/enums.ts'
 import type { Component, Incident } from '../../../src/domain/types.ts'
@@ -13,11 +10,18 @@ import {
   FieldError,
   fieldId,
   FormErrors,
-  invalidAttrs,
   type FieldErrors,
   type FormState,
   type FormValues,
 } from './common.tsx'
+import {
+  EventKindRow,
+  HappenedAtRow,
+  IncidentStatusRow,
+  NotifyRow,
+  Select,
+  TextareaRow,
+} from './fields.tsx'
 
 const P = 'composer'
 const FIELDS = ['body', 'status', 'at', 'visibility', 'kind', 'notify', 'components']
@@ -36,24 +40,18 @@ export function ComponentStatusSelects(props: {
     <>
       {props.components.map((c) => {
         const name = `components.${c.id}`
-        const value = props.values[name] ?? ''
         return (
           <div class="form-row component-select">
             <label for={fieldId(props.prefix, name)}>{c.name}</label>
-            <select
-              id={fieldId(props.prefix, name)}
+            <Select
+              prefix={props.prefix}
               name={name}
-              {...invalidAttrs(props.prefix, name, props.errors)}
-            >
-              <option value="" selected={value === ''}>
-                No change ({COMPONENT_STATUS_LABELS[c.status]})
-              </option>
-              {COMPONENT_STATUSES.map((s) => (
-                <option value={s} selected={value === s}>
-                  {COMPONENT_STATUS_LABELS[s]}
-                </option>
-              ))}
-            </select>
+              errors={props.errors}
+              options={COMPONENT_STATUSES}
+              labels={COMPONENT_STATUS_LABELS}
+              value={props.values[name] ?? ''}
+              blank={`No change (${COMPONENT_STATUS_LABELS[c.status]})`}
+            />
             <FieldError prefix={props.prefix} name={name} label={c.name} errors={props.errors} />
           </div>
         )
@@ -102,65 +100,32 @@ export function Composer(props: ComposerProps) {
         errors={errors}
         fields={[...FIELDS, ...props.components.map((c) => `components.${c.id}`)]}
       />
-      <div class="form-row">
-        <label for={fieldId(P, 'body')}>Message</label>
-        <textarea
-          id={fieldId(P, 'body')}
-          name="body"
-          required
-          class="submit-on-ctrl-enter"
-          placeholder="What is happening, what are you doing about it? Markdown: *emphasis*, `code`, links, lists."
-          {...invalidAttrs(P, 'body', errors)}
-        >
-          {values.body ?? ''}
-        </textarea>
-        <FieldError prefix={P} name="body" label="Message" errors={errors} />
-        <p class="hint muted">Ctrl+Enter posts.</p>
-      </div>
+      <TextareaRow
+        prefix={P}
+        name="body"
+        label="Message"
+        errors={errors}
+        value={values.body ?? ''}
+        required
+        submitOnCtrlEnter
+        placeholder="What is happening, what are you doing about it? Markdown: *emphasis*, `code`, links, lists."
+        after={<p class="hint muted">Ctrl+Enter posts.</p>}
+      />
       <div class="form-grid">
-        <div class="form-row">
-          <label for={fieldId(P, 'status')}>Status</label>
-          <select id={fieldId(P, 'status')} name="status" {...invalidAttrs(P, 'status', errors)}>
-            <option value="" selected={!values.status}>
-              No change ({INCIDENT_STATUS_LABELS[incident.status]})
-            </option>
-            {INCIDENT_STATUSES.map((s) => (
-              <option value={s} selected={values.status === s}>
-                {INCIDENT_STATUS_LABELS[s]}
-              </option>
-            ))}
-          </select>
-          <FieldError prefix={P} name="status" label="Status" errors={errors} />
-        </div>
-        <div class="form-row">
-          <label for={fieldId(P, 'at')}>Happened at ({props.tz})</label>
-          <input
-            type="datetime-local"
-            id={fieldId(P, 'at')}
-            name="at"
-            value={values.at ?? ''}
-            aria-describedby={errors.at ? `${fieldId(P, 'at')}-error` : `${fieldId(P, 'at')}-hint`}
-            {...(errors.at ? { 'aria-invalid': 'true' } : {})}
-          />
-          <p class="hint muted" id={`${fieldId(P, 'at')}-hint`}>
-            Leave blank for now; set it to backdate.
-          </p>
-          <FieldError prefix={P} name="at" label="Time" errors={errors} />
-        </div>
-        <div class="form-row">
-          <label for={fieldId(P, 'kind')}>Kind</label>
-          <select id={fieldId(P, 'kind')} name="kind" {...invalidAttrs(P, 'kind', errors)}>
-            <option value="" selected={!values.kind}>
-              Automatic
-            </option>
-            {EVENT_KINDS.map((k) => (
-              <option value={k} selected={values.kind === k}>
-                {EVENT_KIND_LABELS[k]}
-              </option>
-            ))}
-          </select>
-          <FieldError prefix={P} name="kind" label="Kind" errors={errors} />
-        </div>
+        <IncidentStatusRow
+          prefix={P}
+          errors={errors}
+          value={values.status ?? ''}
+          blank={`No change (${INCIDENT_STATUS_LABELS[incident.status]})`}
+        />
+        <HappenedAtRow
+          prefix={P}
+          tz={props.tz}
+          errors={errors}
+          value={values.at ?? ''}
+          hint="Leave blank for now; set it to backdate."
+        />
+        <EventKindRow prefix={P} errors={errors} value={values.kind ?? ''} blank="Automatic" />
       </div>
       {props.components.length > 0 && (
         <fieldset class="form-row component-selects">
@@ -202,17 +167,7 @@ export function Composer(props: ComposerProps) {
         </label>
         <FieldError prefix={P} name="visibility" label="Visibility" errors={errors} />
       </fieldset>
-      <div class="form-row">
-        <label class="inline">
-          <input
-            type="checkbox"
-            name="notify"
-            value="on"
-            checked={values.notify === undefined || values.notify === 'on'}
-          />{' '}
-          Notify subscribers (public updates only)
-        </label>
-      </div>
+      <NotifyRow values={values} label="Notify subscribers (public updates only)" />
       <div class="actions">
         <button type="submit">Post update</button>
       </div>

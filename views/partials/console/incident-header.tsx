@@ -1,18 +1,10 @@
-import { IMPACTS, IMPACT_LABELS } from '../../../src/domain/enums.ts'
 import { msToLocalDateTime } from '../../../src/domain/local-time.ts'
 import { formatDuration } from '../../../src/domain/time.ts'
 import type { Incident } from '../../../src/domain/types.ts'
 import { CsrfField } from '../../layouts/console.tsx'
 import { DOM } from '../../ids.ts'
-import {
-  FieldError,
-  fieldId,
-  ImpactBadge,
-  IncidentStatusBadge,
-  invalidAttrs,
-  Time,
-  type FormState,
-} from './common.tsx'
+import { ImpactBadge, IncidentStatusBadge, Time, type FormState } from './common.tsx'
+import { ImpactRow, NameRow, StartedAtRow } from './fields.tsx'
 
 export interface IncidentHeaderProps {
   incident: Incident
@@ -79,45 +71,18 @@ export function IncidentHeader(props: IncidentHeaderProps) {
             hx-swap="outerHTML"
           >
             <CsrfField token={props.csrfToken} />
-            <div class="form-row">
-              <label for={fieldId(P, 'name')}>Name</label>
-              <input
-                type="text"
-                id={fieldId(P, 'name')}
-                name="name"
-                required
-                maxlength={200}
-                value={form.values.name ?? incident.name}
-                {...invalidAttrs(P, 'name', form.errors)}
-              />
-              <FieldError prefix={P} name="name" label="Name" errors={form.errors} />
-            </div>
-            <div class="form-row">
-              <label for={fieldId(P, 'impact')}>Impact</label>
-              <select
-                id={fieldId(P, 'impact')}
-                name="impact"
-                {...invalidAttrs(P, 'impact', form.errors)}
-              >
-                {IMPACTS.map((i) => (
-                  <option value={i} selected={(form.values.impact ?? incident.impact) === i}>
-                    {IMPACT_LABELS[i]}
-                  </option>
-                ))}
-              </select>
-              <FieldError prefix={P} name="impact" label="Impact" errors={form.errors} />
-            </div>
-            <div class="form-row">
-              <label for={fieldId(P, 'startedAt')}>Started at ({tz})</label>
-              <input
-                type="datetime-local"
-                id={fieldId(P, 'startedAt')}
-                name="startedAt"
-                value={form.values.startedAt ?? msToLocalDateTime(incident.startedAt, tz)}
-                {...invalidAttrs(P, 'startedAt', form.errors)}
-              />
-              <FieldError prefix={P} name="startedAt" label="Start" errors={form.errors} />
-            </div>
+            <NameRow prefix={P} errors={form.errors} value={form.values.name ?? incident.name} />
+            <ImpactRow
+              prefix={P}
+              errors={form.errors}
+              value={form.values.impact ?? incident.impact}
+            />
+            <StartedAtRow
+              prefix={P}
+              tz={tz}
+              errors={form.errors}
+              value={form.values.startedAt ?? msToLocalDateTime(incident.startedAt, tz)}
+            />
             <div class="actions">
               <button type="submit">Save</button>
             </div>

@@ -1,9 +1,6 @@
 import {
   COMPONENT_STATUS_LABELS,
-  EVENT_KINDS,
   EVENT_KIND_LABELS,
-  INCIDENT_STATUSES,
-  INCIDENT_STATUS_LABELS,
   VISIBILITIES,
 } from '../../../src/domain/enums.ts'
 import { msToLocalDateTime } from '../../../src/domain/local-time.ts'
@@ -11,15 +8,8 @@ import type { TimelineEvent } from '../../../src/domain/types.ts'
 import { CsrfField } from '../../layouts/console.tsx'
 import { DOM, eventDomId } from '../../ids.ts'
 import { renderMarkdown } from '../../markdown.ts'
-import {
-  FieldError,
-  fieldId,
-  FormErrors,
-  IncidentStatusBadge,
-  invalidAttrs,
-  Time,
-  type FormState,
-} from './common.tsx'
+import { FieldError, FormErrors, IncidentStatusBadge, Time, type FormState } from './common.tsx'
+import { EventKindRow, HappenedAtRow, IncidentStatusRow, TextareaRow } from './fields.tsx'
 
 // An event posted more than this after its `at` counts as backdated and says so.
 const BACKDATED_AFTER_MS = 60_000
@@ -175,62 +165,23 @@ export function EventEditForm(props: {
       <form method="post" action={path} hx-post={path} hx-target={target} hx-swap="outerHTML">
         <CsrfField token={ctx.csrfToken} />
         <FormErrors errors={form.errors} fields={EDIT_FIELDS} />
-        <div class="form-row">
-          <label for={fieldId(P, 'body')}>Message</label>
-          <textarea
-            id={fieldId(P, 'body')}
-            name="body"
-            required
-            {...invalidAttrs(P, 'body', form.errors)}
-          >
-            {v.body}
-          </textarea>
-          <FieldError prefix={P} name="body" label="Message" errors={form.errors} />
-        </div>
+        <TextareaRow
+          prefix={P}
+          name="body"
+          label="Message"
+          errors={form.errors}
+          value={v.body}
+          required
+        />
         <div class="form-grid">
-          <div class="form-row">
-            <label for={fieldId(P, 'at')}>Happened at ({ctx.tz})</label>
-            <input
-              type="datetime-local"
-              id={fieldId(P, 'at')}
-              name="at"
-              value={v.at}
-              {...invalidAttrs(P, 'at', form.errors)}
-            />
-            <FieldError prefix={P} name="at" label="Time" errors={form.errors} />
-          </div>
-          <div class="form-row">
-            <label for={fieldId(P, 'status')}>Status</label>
-            <select
-              id={fieldId(P, 'status')}
-              name="status"
-              {...invalidAttrs(P, 'status', form.errors)}
-            >
-              <option value="" selected={v.status === ''}>
-                No status change
-              </option>
-              {INCIDENT_STATUSES.map((s) => (
-                <option value={s} selected={v.status === s}>
-                  {INCIDENT_STATUS_LABELS[s]}
-                </option>
-              ))}
-            </select>
-            <FieldError prefix={P} name="status" label="Status" errors={form.errors} />
-          </div>
-          <div class="form-row">
-            <label for={fieldId(P, 'kind')}>Kind</label>
-            <select id={fieldId(P, 'kind')} name="kind" {...invalidAttrs(P, 'kind', form.errors)}>
-              <option value="" selected={v.kind === ''}>
-                None
-              </option>
-              {EVENT_KINDS.map((k) => (
-                <option value={k} selected={v.kind === k}>
-                  {EVENT_KIND_LABELS[k]}
-                </option>
-              ))}
-            </select>
-            <FieldError prefix={P} name="kind" label="Kind" errors={form.errors} />
-          </div>
+          <HappenedAtRow prefix={P} tz={ctx.tz} errors={form.errors} value={v.at} />
+          <IncidentStatusRow
+            prefix={P}
+            errors={form.errors}
+            value={v.status}
+            blank="No status change"
+          />
+          <EventKindRow prefix={P} errors={form.errors} value={v.kind} blank="None" />
         </div>
         <fieldset class="form-row">
           <legend>Visibility</legend>

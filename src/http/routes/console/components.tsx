@@ -1,6 +1,5 @@
-import { Hono, type Context } from 'hono'
+import { Hono } from 'hono'
 import type { z } from 'zod'
-import type { Actor } from '../../../app/actor.ts'
 import {
   CreateComponentGroupInput,
   createComponentGroup,
@@ -17,51 +16,22 @@ import {
   UpdateComponentInput,
   updateComponent,
 } from '../../../app/components.ts'
-import { AppError, invalid, notFound } from '../../../domain/errors.ts'
-import type { User } from '../../../domain/types.ts'
+import { invalid, notFound } from '../../../domain/errors.ts'
 import { ComponentsPage } from '../../../../views/pages/console/components.tsx'
-import type {
-  FieldErrors,
-  FormState,
-  FormValues,
-} from '../../../../views/partials/console/common.tsx'
+import type { FieldErrors, FormState } from '../../../../views/partials/console/common.tsx'
 import { ComponentsAdmin } from '../../../../views/partials/console/components-admin.tsx'
 import type { AppEnv } from '../../env.ts'
-import { toAppError } from '../../errors.tsx'
 import { parseFields, readForm } from '../../forms.ts'
 import { requireUser } from '../../middleware/session.ts'
 import { isHtmx } from '../../respond.ts'
+import { str, userOf, validationErrors, valuesOf, actorOf, type C, type Form } from './support.ts'
 
 // Components and groups. Every mutation answers htmx with the re-rendered admin section (its
 // container is the inherited hx-target), and a plain form post with a 303 back to the page; a
 // form that fails validation is re-rendered with its messages (422) either way.
 
-type C = Context<AppEnv>
-type Form = Record<string, string | string[]>
-
 export const componentsRoutes = new Hono<AppEnv>()
 const writers = requireUser('owner', 'responder')
-
-function userOf(c: C): User {
-  const user = c.var.user
-  if (!user) throw new AppError('UNAUTHORIZED', 'Sign in to continue')
-  return user
-}
-
-const actorOf = (c: C): Actor => {
-  const user = userOf(c)
-  return { id: user.id, label: user.name, role: user.role, via: 'console' }
-}
-
-const str = (v: string | string[] | undefined): string =>
-  Array.isArray(v) ? (v[0] ?? '') : (v ?? '')
-
-function valuesOf(form: Form, checkboxes: string[] = []): FormValues {
-  const values: FormValues = {}
-  for (const [k, v] of Object.entries(form)) if (k !== '_csrf') values[k] = str(v)
-  for (const name of checkboxes) values[name] = values[name] ? 'on' : 'off'
-  return values
-}
 
 /**
  * Validates with the use case's schema (messages name the form's fields), runs the use case on
@@ -79,12 +49,7 @@ async function attempt<S extends z.ZodType>(
     await run(input as z.input<S>)
     return null
   } catch (err) {
-    const appErr = toAppError(err)
-    if (appErr?.code !== 'VALIDATION') throw err
-    const errors: FieldErrors = {}
-    for (const issue of appErr.issues) errors[issue.field] ??= issue.message
-    if (Object.keys(errors).length === 0) errors.form = appErr.message
-    return errors
+    return validationErrors(err)
   }
 }
 

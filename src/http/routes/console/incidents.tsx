@@ -1,6 +1,5 @@
-import { Hono, type Context } from 'hono'
+import { Hono } from 'hono'
 import type { z } from 'zod'
-import type { Actor } from '../../../app/actor.ts'
 import { deleteIncident } from '../../../app/delete-incident.ts'
 import { deleteIncidentUpdate } from '../../../app/delete-incident-update.ts'
 import { EditIncidentUpdateInput, editIncidentUpdate } from '../../../app/edit-incident-update.ts'
@@ -11,9 +10,9 @@ import { OpenIncidentInput, openIncident } from '../../../app/open-incident.ts'
 import { PostIncidentUpdateInput, postIncidentUpdate } from '../../../app/post-incident-update.ts'
 import { ResolveIncidentInput, resolveIncident } from '../../../app/resolve-incident.ts'
 import { UpdateIncidentInput, updateIncident } from '../../../app/update-incident.ts'
-import { AppError, notFound } from '../../../domain/errors.ts'
+import { notFound } from '../../../domain/errors.ts'
 import { msToLocalDateTime, parseLocalDateTime } from '../../../domain/local-time.ts'
-import type { Component, Incident, TimelineEvent, User } from '../../../domain/types.ts'
+import type { TimelineEvent } from '../../../domain/types.ts'
 import { DOM } from '../../../../views/ids.ts'
 import type { ConsoleContext } from '../../../../views/layouts/console.tsx'
 import { IncidentsBoardPage } from '../../../../views/pages/console/incidents.tsx'
@@ -27,7 +26,6 @@ import {
   emptyForm,
   type FieldErrors,
   type FormState,
-  type FormValues,
 } from '../../../../views/partials/console/common.tsx'
 import { Composer } from '../../../../views/partials/console/composer.tsx'
 import { IncidentComponents } from '../../../../views/partials/console/incident-components.tsx'
@@ -38,48 +36,23 @@ import {
   TimelineItems,
 } from '../../../../views/partials/console/timeline.tsx'
 import type { AppEnv } from '../../env.ts'
-import { toAppError } from '../../errors.tsx'
 import { parseFields, readForm } from '../../forms.ts'
 import { requireUser } from '../../middleware/session.ts'
 import { isHtmx, respond } from '../../respond.ts'
+import { actorOf, str, userOf, validationErrors, valuesOf, type C, type Form } from './support.ts'
 
 // The incidents board, opening an incident, and the incident view with its timeline composer.
 // Handlers turn form fields into use-case input (local times → ms, blanks → absent), call the use
 // case, and answer with a fragment for htmx or a page / 303 redirect without it.
-
-type C = Context<AppEnv>
-type Form = Record<string, string | string[]>
 
 export const incidentsRoutes = new Hono<AppEnv>()
 const writers = requireUser('owner', 'responder')
 
 // --- request helpers ---
 
-function userOf(c: C): User {
-  const user = c.var.user
-  if (!user) throw new AppError('UNAUTHORIZED', 'Sign in to continue')
-  return user
-}
-
-const actorOf = (c: C): Actor => {
-  const user = userOf(c)
-  return { id: user.id, label: user.name, role: user.role, via: 'console' }
-}
-
 const consoleCtx = (c: C): ConsoleContext => ({ user: userOf(c), csrfToken: c.var.csrfToken })
 const canWrite = (c: C) => ['owner', 'responder'].includes(userOf(c).role)
 const timeZone = async (c: C) => (await getSettings(c.var.deps)).timeZone
-
-const str = (v: string | string[] | undefined): string =>
-  Array.isArray(v) ? (v[0] ?? '') : (v ?? '')
-
-/** The submitted fields as strings for re-rendering; unticked checkboxes become 'off'. */
-function valuesOf(form: Form, checkboxes: string[] = []): FormValues {
-  const values: FormValues = {}
-  for (const [k, v] of Object.entries(form)) if (k !== '_csrf') values[k] = str(v)
-  for (const name of checkboxes) values[name] = values[name] ? 'on' : 'off'
-  return values
-}
 
 /** `components.<id>` selects with a status chosen ("no change" is blank). */
 function componentRequests(form: Form): Record<string, string> {
@@ -127,12 +100,7 @@ async function attempt<S extends z.ZodType, T>(
   try {
     return { ok: true, value: await run(parsed.data) }
   } catch (err) {
-    const appErr = toAppError(err)
-    if (appErr?.code !== 'VALIDATION') throw err
-    const fields: FieldErrors = {}
-    for (const issue of appErr.issues) fields[issue.field] ??= issue.message
-    if (Object.keys(fields).length === 0) fields.form = appErr.message
-    return { ok: false, errors: fields }
+    return { ok: false, errors: validationErrors(err) }
   }
 }
 
@@ -140,14 +108,10 @@ const incidentPath = (id: string) => `/console/incidents/${id}`
 
 // --- the incident view's data ---
 
-interface IncidentView {
-  incident: Incident
-  events: TimelineEvent[]
-  affected: Component[]
-  components: Component[]
-  tz: string
-  now: number
-}
+type IncidentView = Pick<
+  IncidentPageProps,
+  'incident' | 'events' | 'affected' | 'components' | 'tz' | 'now'
+>
 
 async function loadView(c: C, id: string): Promise<IncidentView> {
   const { deps } = c.var
