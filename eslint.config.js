@@ -10,7 +10,7 @@ import tseslint from 'typescript-eslint'
 // Files that may use Node: the Node composition root, *.node.ts adapters, the CLI, tests, benchmarks
 // and the tooling around them (the bin launcher, config files).
 const NODE_ALLOWED = [
-  'src/runtime/**',
+  'src/runtime/node.ts',
   '**/*.node.ts',
   '**/*.node.tsx',
   'src/cli.ts',
@@ -34,7 +34,7 @@ const NODE_ONLY = {
     '@hono/node-server',
   ])}`,
   message:
-    'Node-only module: allowed in src/runtime/, *.node.ts and src/cli.ts (the Worker cannot load it).',
+    'Node-only module: allowed in src/runtime/node.ts, *.node.ts and src/cli.ts (the Worker cannot load it).',
 }
 
 const pkg = (name, why) => ({ regex: modules([name]), message: why })
@@ -185,7 +185,7 @@ export default defineConfig(
         'error',
         {
           name: 'process',
-          message: 'Only src/runtime/, *.node.ts and src/cli.ts may read process.',
+          message: 'Only src/runtime/node.ts, *.node.ts and src/cli.ts may read process.',
         },
       ],
     },
