@@ -39,7 +39,13 @@ export function checkEventTime(at: number, now: number, field = 'at') {
 export async function planComponentChanges(
   deps: Pick<Deps, 'store' | 'ids'>,
   requested: Record<string, ComponentStatus> | undefined,
-  ctx: { at: number; now: number; incidentId: string | null; eventId: string | null; field?: string },
+  ctx: {
+    at: number
+    now: number
+    incidentId: string | null
+    eventId: string | null
+    field?: string
+  },
 ): Promise<{ changes: Change[]; componentChanges: ComponentChange[]; touched: Component[] }> {
   const entries = Object.entries(requested ?? {})
   if (entries.length === 0) return { changes: [], componentChanges: [], touched: [] }
@@ -51,7 +57,8 @@ export async function planComponentChanges(
   const touched: Component[] = []
   for (const [componentId, status] of entries) {
     const component = known.get(componentId)
-    if (!component) throw invalid(`${ctx.field ?? 'components'}.${componentId}`, 'unknown component')
+    if (!component)
+      throw invalid(`${ctx.field ?? 'components'}.${componentId}`, 'unknown component')
     componentChanges.push({ componentId, status })
     touched.push(component)
     const history = later.filter((ch) => ch.componentId === componentId)
@@ -83,4 +90,30 @@ export async function planComponentChanges(
 
 export function authorOf(actor: Actor) {
   return { authorId: actor.id, authorName: actor.label }
+}
+
+/**
+ * A new timeline event and the component status changes it records, for opening an incident or
+ * posting to one: ids from the Ids port, posted now, authored by the actor.
+ */
+export async function planEvent(
+  deps: Pick<Deps, 'store' | 'ids'>,
+  actor: Actor,
+  ctx: { incidentId: string; at: number; now: number },
+  fields: Pick<TimelineEvent, 'body' | 'visibility' | 'status' | 'kind' | 'notify'>,
+  components: Record<string, ComponentStatus> | undefined,
+): Promise<{ event: TimelineEvent; changes: Change[] }> {
+  const eventId = deps.ids.next()
+  const planned = await planComponentChanges(deps, components, { ...ctx, eventId })
+  const event: TimelineEvent = {
+    id: eventId,
+    incidentId: ctx.incidentId,
+    at: ctx.at,
+    postedAt: ctx.now,
+    ...authorOf(actor),
+    ...fields,
+    componentChanges: planned.componentChanges,
+    editedAt: null,
+  }
+  return { event, changes: planned.changes }
 }

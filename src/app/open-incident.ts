@@ -3,7 +3,7 @@ import type { Incident, TimelineEvent } from '../domain/types.ts'
 import { assertRole, type Actor } from './actor.ts'
 import { audit } from './audit.ts'
 import type { Deps } from './deps.ts'
-import { authorOf, checkEventTime, planComponentChanges, withDerivedState } from './incident-state.ts'
+import { checkEventTime, planEvent, withDerivedState } from './incident-state.ts'
 import {
   Body,
   ComponentChanges,
@@ -39,27 +39,19 @@ export async function openIncident(
   const at = input.startedAt ?? now
   checkEventTime(at, now, 'startedAt')
   const incidentId = deps.ids.next()
-  const eventId = deps.ids.next()
-  const planned = await planComponentChanges(deps, input.components, {
-    at,
-    now,
-    incidentId,
-    eventId,
-  })
-  const event: TimelineEvent = {
-    id: eventId,
-    incidentId,
-    at,
-    postedAt: now,
-    ...authorOf(actor),
-    body: input.body,
-    visibility: 'public',
-    status: input.status,
-    kind: input.kind ?? 'detection',
-    notify: input.notify,
-    componentChanges: planned.componentChanges,
-    editedAt: null,
-  }
+  const { event, changes } = await planEvent(
+    deps,
+    actor,
+    { incidentId, at, now },
+    {
+      body: input.body,
+      visibility: 'public',
+      status: input.status,
+      kind: input.kind ?? 'detection',
+      notify: input.notify,
+    },
+    input.components,
+  )
   const incident = withDerivedState(
     {
       id: incidentId,
@@ -74,13 +66,13 @@ export async function openIncident(
       componentIds: [],
     },
     [event],
-    planned.componentChanges.map((c) => c.componentId),
+    event.componentChanges.map((c) => c.componentId),
     now,
   )
   await deps.store.commit([
     { type: 'incident.insert', incident },
     { type: 'event.insert', event },
-    ...planned.changes,
+    ...changes,
     audit(deps, actor, 'incident.open', { type: 'incident', id: incidentId }, null, {
       incident,
       event,

@@ -4,7 +4,7 @@ import type { Incident, TimelineEvent } from '../domain/types.ts'
 import { assertRole, type Actor } from './actor.ts'
 import { audit } from './audit.ts'
 import type { Deps } from './deps.ts'
-import { authorOf, checkEventTime, planComponentChanges, withDerivedState } from './incident-state.ts'
+import { checkEventTime, planEvent, withDerivedState } from './incident-state.ts'
 import {
   Body,
   ComponentChanges,
@@ -29,7 +29,11 @@ export const PostIncidentUpdateInput = z
   .superRefine((v, ctx) => {
     if (v.visibility !== 'internal') return
     if (v.status)
-      ctx.addIssue({ code: 'custom', path: ['status'], message: 'internal notes cannot change the status' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['status'],
+        message: 'internal notes cannot change the status',
+      })
     if (v.components && Object.keys(v.components).length)
       ctx.addIssue({
         code: 'custom',
@@ -38,6 +42,11 @@ export const PostIncidentUpdateInput = z
       })
   })
 export type PostIncidentUpdateInput = z.input<typeof PostIncidentUpdateInput>
+
+function defaultKind(visibility: 'public' | 'internal', status: string | undefined) {
+  if (visibility === 'internal') return 'note' as const
+  return status === 'resolved' ? ('resolution' as const) : ('communication' as const)
+}
 
 export interface PostedUpdate {
   incident: Incident
@@ -59,39 +68,31 @@ export async function postIncidentUpdate(
   const now = deps.clock.now()
   const at = input.at ?? now
   checkEventTime(at, now)
-  const eventId = deps.ids.next()
-  const planned = await planComponentChanges(deps, input.components, {
-    at,
-    now,
-    incidentId,
-    eventId,
-  })
-  const event: TimelineEvent = {
-    id: eventId,
-    incidentId,
-    at,
-    postedAt: now,
-    ...authorOf(actor),
-    body: input.body,
-    visibility: input.visibility,
-    status: input.status ?? null,
-    kind: input.kind ?? (input.visibility === 'internal' ? 'note' : input.status === 'resolved' ? 'resolution' : 'communication'),
-    notify: input.visibility === 'public' && input.notify,
-    componentChanges: planned.componentChanges,
-    editedAt: null,
-  }
+  const { event, changes } = await planEvent(
+    deps,
+    actor,
+    { incidentId, at, now },
+    {
+      body: input.body,
+      visibility: input.visibility,
+      status: input.status ?? null,
+      kind: input.kind ?? defaultKind(input.visibility, input.status),
+      notify: input.visibility === 'public' && input.notify,
+    },
+    input.components,
+  )
   const events = await deps.store.listEvents(incidentId)
   if (events.length >= 10_000) throw invalid('body', 'this incident has too many updates')
   const updated = withDerivedState(
     incident,
     [...events, event],
-    planned.componentChanges.map((c) => c.componentId),
+    event.componentChanges.map((c) => c.componentId),
     now,
   )
   await deps.store.commit([
     { type: 'event.insert', event },
     { type: 'incident.update', incident: updated },
-    ...planned.changes,
+    ...changes,
     audit(deps, actor, 'incident.update.post', { type: 'incident', id: incidentId }, null, event),
   ])
   return { incident: updated, event, previousStatus: incident.status }
