@@ -45,7 +45,8 @@ export async function cachedPage(
   render: Render,
   opts: CacheOptions = {},
 ) {
-  const deps = c.var.deps
+  // c.get, not c.var: Hono's c.var builds a fresh object of every variable on each access.
+  const deps = c.get('deps')
   const cacheControl = opts.cacheControl ?? PUBLIC_CACHE_CONTROL
   const contentType = opts.contentType ?? HTML_TYPE
   const hit = await deps.pageCache.get(key)
@@ -189,7 +190,7 @@ function serve(c: Context<AppEnv>, page: CachedPage, cacheControl: string): Resp
   const accepts = acceptedEncodings(c.req.header('Accept-Encoding'))
   const variant = (accepts.br && p.br) || (accepts.gzip && p.gzip) || p.identity
   const headers: Record<string, string> = {
-    ...securityHeadersFor(c.var.deps.config),
+    ...securityHeadersFor(c.get('deps').config),
     ETag: variant.etag,
     'Cache-Control': cacheControl,
     Vary: 'Accept-Encoding',
