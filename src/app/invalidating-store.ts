@@ -28,3 +28,38 @@ export function withPageInvalidation(store: Store, cache: PageCache): Store {
     },
   }
 }
+
+/**
+ * For a single process that sees every write (Node): keeps the results of the large reads behind
+ * the uptime bars (status history, incidents in the window) until the next public write. A
+ * time-based re-render of the page then needs no SQL, which keeps it from stalling requests.
+ * Not for Workers, where another isolate's write would not clear it. Callers must not mutate
+ * the returned arrays.
+ */
+export function withReadCache(store: Store): Store {
+  let memo = new Map<string, Promise<unknown>>()
+  const remember = <T>(key: string, read: () => Promise<T>): Promise<T> => {
+    let hit = memo.get(key) as Promise<T> | undefined
+    if (!hit) {
+      const generation = memo
+      hit = read()
+      generation.set(key, hit)
+      // A failed read is not remembered.
+      hit.catch(() => generation.delete(key))
+    }
+    return hit
+  }
+  return {
+    ...store,
+    async commit(changes) {
+      await store.commit(changes)
+      if (changes.some((c) => !PRIVATE_CHANGES.has(c.type))) memo = new Map()
+    },
+    listStatusChanges: (since) =>
+      remember(`changes:${since}`, () => store.listStatusChanges(since)),
+    listIncidents: (query = {}) =>
+      query.from === undefined
+        ? store.listIncidents(query)
+        : remember(`incidents:${JSON.stringify(query)}`, () => store.listIncidents(query)),
+  }
+}

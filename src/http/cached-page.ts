@@ -106,7 +106,9 @@ async function renderShared(
 
   const job = (async () => {
     const renderedAt = deps.clock.now()
-    const page = await buildCachedPage(await render(), contentType, deps.compressor, renderedAt)
+    const html = await render()
+    await yieldToEventLoop()
+    const page = await buildCachedPage(html, contentType, deps.compressor, renderedAt)
     const marker = await cache.get(GENERATION_KEY)
     if (marker?.etag === generation && deps.config.PAGE_CACHE_SECONDS > 0) {
       await cache.set(key, page)
@@ -137,6 +139,14 @@ export async function buildCachedPage(
     page[encoding] = await compressor.compress(body, encoding)
   }
   return page
+}
+
+/**
+ * Lets waiting requests through between the synchronous stages of a render (a macrotask, not a
+ * microtask: requests are I/O callbacks). Cached hits keep flowing while a page re-renders.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0))
 }
 
 function waitUntil(c: Context<AppEnv>, work: Promise<unknown>) {
@@ -203,7 +213,9 @@ function serve(c: Context<AppEnv>, page: CachedPage, cacheControl: string): Resp
   if (variant.encoding) headers['Content-Encoding'] = variant.encoding
   // A plain Response with a plain header record: Hono's c.body() would copy the record into a
   // Headers object, and @hono/node-server writes a record straight to the socket.
-  return markSecured(new Response(variant.body as Uint8Array<ArrayBuffer>, { status: 200, headers }))
+  return markSecured(
+    new Response(variant.body as Uint8Array<ArrayBuffer>, { status: 200, headers }),
+  )
 }
 
 /** If-None-Match uses weak comparison; any coding of the same rendering is the same content. */

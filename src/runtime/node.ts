@@ -2,12 +2,16 @@ import { serve, type ServerType } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { fileURLToPath } from 'node:url'
 import type { Deps } from '../app/deps.ts'
-import { withPageInvalidation } from '../app/invalidating-store.ts'
+import { withPageInvalidation, withReadCache } from '../app/invalidating-store.ts'
 import type { Clock, Ids } from '../app/ports.ts'
 import { createMemoryPageCache } from '../adapters/cache/memory.ts'
 import { zlibCompressor } from '../adapters/compress/zlib.node.ts'
 import { createConsoleLogger } from '../adapters/log.ts'
-import { createScryptHasher, DEFAULT_SCRYPT, type ScryptParams } from '../adapters/passwords/scrypt.ts'
+import {
+  createScryptHasher,
+  DEFAULT_SCRYPT,
+  type ScryptParams,
+} from '../adapters/passwords/scrypt.ts'
 import { nodeScrypt } from '../adapters/passwords/scrypt.node.ts'
 import { openNodeDatabase, type NodeDatabase } from '../adapters/storage/sqlite.node.ts'
 import { createTimeIds, systemClock, webSecrets } from '../adapters/system.ts'
@@ -33,7 +37,8 @@ export function createNodeDeps(
   const pageCache = createMemoryPageCache()
   const deps: Deps = {
     config,
-    store: withPageInvalidation(database.store, pageCache),
+    // One process sees every write, so the large uptime reads can be kept between writes.
+    store: withPageInvalidation(withReadCache(database.store), pageCache),
     clock,
     ids: overrides.ids ?? createTimeIds(clock),
     secrets: webSecrets,
@@ -61,8 +66,8 @@ export function createNodeApp(deps: Deps) {
       },
     }),
     peerAddress: (c) =>
-      (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket
-        ?.remoteAddress,
+      (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming
+        ?.socket?.remoteAddress,
   })
 }
 
@@ -80,7 +85,9 @@ export async function startNodeServer(
   const { deps, database } = createNodeDeps(config, overrides)
   const app = createNodeApp(deps)
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s))
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () =>
+      resolve(s),
+    )
   })
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : config.PORT

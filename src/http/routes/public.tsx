@@ -6,7 +6,7 @@ import { getStatusPage } from '../../app/get-status-page.ts'
 import { HistoryPage } from '../../../views/pages/public/history.tsx'
 import { IncidentPage } from '../../../views/pages/public/incident.tsx'
 import { StatusPage } from '../../../views/pages/public/status.tsx'
-import { cachedPage } from '../cached-page.ts'
+import { cachedPage, yieldToEventLoop } from '../cached-page.ts'
 import type { AppEnv } from '../env.ts'
 
 // The public page: no login, no JS needed, every answer rendered once and served from the page
@@ -18,6 +18,7 @@ const DOCTYPE = '<!doctype html>'
 const ESCAPED_DOCTYPE = '&lt;!doctype html&gt;'
 
 async function renderDocument(element: JSX.Element): Promise<string> {
+  await yieldToEventLoop()
   const html = String(await element.toString())
   // Document passes its doctype as a text child, which JSX escapes; restore it so browsers use
   // standards mode (a no-op once views/layouts/document.tsx emits it raw).
