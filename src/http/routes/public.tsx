@@ -14,15 +14,10 @@ import type { AppEnv } from '../env.ts'
 // cannot push real pages out of the cache or force renders.
 export const publicRoutes = new Hono<AppEnv>()
 
-const DOCTYPE = '<!doctype html>'
-const ESCAPED_DOCTYPE = '&lt;!doctype html&gt;'
-
 async function renderDocument(element: JSX.Element): Promise<string> {
+  // Let waiting requests through before the synchronous JSX render.
   await yieldToEventLoop()
-  const html = String(await element.toString())
-  // Document passes its doctype as a text child, which JSX escapes; restore it so browsers use
-  // standards mode (a no-op once views/layouts/document.tsx emits it raw).
-  return html.startsWith(ESCAPED_DOCTYPE) ? DOCTYPE + html.slice(ESCAPED_DOCTYPE.length) : html
+  return String(await element.toString())
 }
 
 publicRoutes.get('/', (c) =>
