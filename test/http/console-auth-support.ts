@@ -37,3 +37,27 @@ export async function sessionCsrf(t: TestApp, client: Client): Promise<string> {
   if (!session) throw new Error('the client is not signed in')
   return session.csrfToken
 }
+
+/**
+ * Creates the owner through the first-run setup form and returns the signed-in client, after
+ * visiting `landing` so the client holds that page's session CSRF token.
+ */
+export async function setUpOwner(
+  t: TestApp,
+  opts: { timeZone?: string; landing?: string; password?: string } = {},
+): Promise<Client> {
+  const password = opts.password ?? PASSWORD
+  const client = createClient(t.app)
+  await client.get('/console/setup')
+  const res = await client.post('/console/setup', {
+    name: 'Olivia Owner',
+    email: 'owner@example.com',
+    password,
+    confirm: password,
+    pageName: 'Acme Status',
+    timeZone: opts.timeZone ?? 'UTC',
+  })
+  expect(res.status).toBe(303)
+  await client.get(opts.landing ?? '/console')
+  return client
+}

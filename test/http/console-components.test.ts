@@ -6,6 +6,7 @@ import { createUser } from '../../src/app/create-user.ts'
 import type { Role } from '../../src/domain/enums.ts'
 import { createTestApp, TEST_NOW, type TestApp } from '../support/app.ts'
 import { createClient } from '../support/client.ts'
+import { setUpOwner as setUpOwnerThroughSetup } from './console-auth-support.ts'
 
 // The components and groups screen through the real app (TEST_NOW is 2026-11-22T12:00:00Z).
 
@@ -17,21 +18,8 @@ afterEach(() => t?.close())
 
 type Client = ReturnType<typeof createClient>
 
-async function setUpOwner(): Promise<Client> {
-  const client = createClient(t.app)
-  await client.get('/console/setup')
-  const res = await client.post('/console/setup', {
-    name: 'Olivia Owner',
-    email: 'owner@example.com',
-    password: PASSWORD,
-    confirm: PASSWORD,
-    pageName: 'Acme Status',
-    timeZone: 'UTC',
-  })
-  expect(res.status).toBe(303)
-  await client.get('/console/components')
-  return client
-}
+const setUpOwner = (): Promise<Client> =>
+  setUpOwnerThroughSetup(t, { landing: '/console/components', password: PASSWORD })
 
 async function signInAs(role: Role): Promise<Client> {
   const email = `${role}@example.com`

@@ -6,6 +6,7 @@ import { getIncident } from '../../src/app/get-incident.ts'
 import type { Role } from '../../src/domain/enums.ts'
 import { createTestApp, TEST_NOW, type TestApp } from '../support/app.ts'
 import { createClient } from '../support/client.ts'
+import { setUpOwner as setUpOwnerThroughSetup } from './console-auth-support.ts'
 
 // The console's incident screens through the real app: setup creates the owner, other users sign
 // in through the login form, forms are posted with the CSRF token of the page they came from.
@@ -21,21 +22,8 @@ afterEach(() => t?.close())
 type Client = ReturnType<typeof createClient>
 
 /** First run through the setup form; the owner is signed in by it. */
-async function setUpOwner(timeZone = 'UTC'): Promise<Client> {
-  const client = createClient(t.app)
-  await client.get('/console/setup')
-  const res = await client.post('/console/setup', {
-    name: 'Olivia Owner',
-    email: 'owner@example.com',
-    password: PASSWORD,
-    confirm: PASSWORD,
-    pageName: 'Acme Status',
-    timeZone,
-  })
-  expect(res.status).toBe(303)
-  await client.get('/console') // picks up the session's CSRF token
-  return client
-}
+const setUpOwner = (timeZone = 'UTC'): Promise<Client> =>
+  setUpOwnerThroughSetup(t, { timeZone, landing: '/console', password: PASSWORD })
 
 async function signInAs(role: Role): Promise<Client> {
   const email = `${role}@example.com`
