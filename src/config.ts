@@ -20,6 +20,26 @@ export const Config = z.object({
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(900),
   TRUST_PROXY: bool.default(false),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/, error: 'Use smtp://user:pass@host:587 or smtps://user:pass@host:465' })
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .max(200)
+    .refine((v) => !/[\r\n]/.test(v), 'Use one line')
+    .default('Status <status@localhost>'),
+  WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(50),
+  CONFIRM_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(48),
+  SUBSCRIBE_MAX_PER_HOUR: z.coerce.number().int().min(1).max(10000).default(10),
 })
 export type Config = z.infer<typeof Config>
 
@@ -55,4 +75,10 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   LOGIN_WINDOW_SECONDS: 'Login rate-limit window in seconds (default 900).',
   TRUST_PROXY: 'Take the client address from X-Forwarded-For (true behind a reverse proxy; default false).',
   LOG_LEVEL: 'debug, info, warn, error or silent (default info).',
+  SMTP_URL: 'SMTP server for subscriber mail, e.g. smtp://user:pass@host:587 (smtps:// for TLS on connect). Unset on Node: mail is captured in the console dev mailbox.',
+  MAIL_FROM: 'Default From header of subscriber mail (default "Status <status@localhost>"); the console setting overrides it.',
+  WEBHOOK_ALLOWED_HOSTS: 'Comma-separated hosts exempt from the SSRF guard, for development and tests only (default empty: every non-public address refused).',
+  DELIVERY_CONCURRENCY: 'How many deliveries are sent at once (default 50).',
+  CONFIRM_TTL_HOURS: 'How long an e-mail confirmation link stays valid (default 48).',
+  SUBSCRIBE_MAX_PER_HOUR: 'Subscribe requests allowed per client address per hour (default 10).',
 }

@@ -66,6 +66,9 @@ export const webSecrets: Secrets = {
   token(bytes = 32) {
     return toBase64Url(crypto.getRandomValues(new Uint8Array(bytes)))
   },
+  bytes(count) {
+    return crypto.getRandomValues(new Uint8Array(count))
+  },
   async sha256(text) {
     const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
     return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')

@@ -3,6 +3,7 @@ import { invalid, notFound } from '../domain/errors.ts'
 import type { Component } from '../domain/types.ts'
 import { assertRole, type Actor } from './actor.ts'
 import { audit } from './audit.ts'
+import { planComponentBroadcast } from './broadcast/plan.ts'
 import { planGroup } from './component-groups.ts'
 import { moveInList } from './reorder.ts'
 import type { Deps } from './deps.ts'
@@ -108,10 +109,11 @@ export async function updateComponent(
   }
   const changes: Change[] = [{ type: 'component.update', component: after }]
   if (after.status !== before.status) {
+    const statusChangeId = deps.ids.next()
     changes.push({
       type: 'statusChange.insert',
       change: {
-        id: deps.ids.next(),
+        id: statusChangeId,
         componentId: id,
         fromStatus: before.status,
         toStatus: after.status,
@@ -120,6 +122,9 @@ export async function updateComponent(
         eventId: null,
       },
     })
+    const settings = await deps.store.getSettings()
+    if (settings?.notifyComponentChanges && after.visible)
+      changes.push(planComponentBroadcast(deps, id, statusChangeId))
   }
   changes.push(audit(deps, actor, 'component.update', { type: 'component', id }, before, after))
   await deps.store.commit(changes)

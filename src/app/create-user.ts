@@ -5,6 +5,7 @@ import { assertRole, type Actor } from './actor.ts'
 import { audit } from './audit.ts'
 import type { Deps } from './deps.ts'
 import { consoleActor, newSession, type NewSession } from './sign-in.ts'
+import { DEFAULT_SETTINGS } from './get-settings.ts'
 import { Email, PageName, Password, PersonName, Role, TimeZone } from './validation.ts'
 
 export const CreateUserInput = z.object({
@@ -93,7 +94,7 @@ export async function setUpFirstOwner(
   // Hashing takes a while; check again so the common race is refused before writing.
   if ((await deps.store.countUsers()) > 0) throw alreadySetUp()
   const settings: PageSettings = {
-    ...((await deps.store.getSettings()) ?? { pageUrl: null, logoUrl: null }),
+    ...((await deps.store.getSettings()) ?? DEFAULT_SETTINGS),
     pageName: data.pageName,
     timeZone: data.timeZone,
     updatedAt: deps.clock.now(),

@@ -2,8 +2,11 @@ import type { Config } from '../config.ts'
 import type {
   Clock,
   Compressor,
+  HttpSender,
   Ids,
+  JobSignal,
   Logger,
+  Mailer,
   PageCache,
   PasswordHasher,
   Secrets,
@@ -21,4 +24,7 @@ export interface Deps {
   pageCache: PageCache
   compressor: Compressor
   log: Logger
+  mailer: Mailer
+  http: HttpSender
+  jobs: JobSignal
 }

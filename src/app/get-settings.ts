@@ -7,6 +7,9 @@ export const DEFAULT_SETTINGS: PageSettings = {
   pageUrl: null,
   timeZone: 'UTC',
   logoUrl: null,
+  mailFrom: null,
+  mailReplyTo: null,
+  notifyComponentChanges: false,
   updatedAt: 0,
 }
 

@@ -1,4 +1,4 @@
-import type { Change, PageCache, Store } from './ports.ts'
+import type { Change, JobSignal, PageCache, Store } from './ports.ts'
 
 // Writes that cannot change public output (sign-ins, token use, the audit log) keep the cache, so a
 // busy API client or a login does not force every open page to re-render.
@@ -13,6 +13,16 @@ const PRIVATE_CHANGES = new Set<Change['type']>([
   'token.delete',
   'token.touch',
   'audit.insert',
+  // Broadcast bookkeeping never shows on the public page.
+  'subscriber.insert',
+  'subscriber.update',
+  'subscriber.delete',
+  'broadcast.insert',
+  'broadcast.expand',
+  'delivery.settle',
+  'delivery.replay',
+  'subscriber.outcome',
+  'mail.capture',
 ])
 
 /**
@@ -61,5 +71,18 @@ export function withReadCache(store: Store): Store {
       query.from === undefined
         ? store.listIncidents(query)
         : remember(`incidents:${JSON.stringify(query)}`, () => store.listIncidents(query)),
+  }
+}
+
+/** Tells the delivery worker about broadcasts as soon as the write that created them commits. */
+export function withJobSignal(store: Store, jobs: JobSignal): Store {
+  return {
+    ...store,
+    async commit(changes) {
+      await store.commit(changes)
+      const ids: string[] = []
+      for (const c of changes) if (c.type === 'broadcast.insert') ids.push(c.broadcast.id)
+      if (ids.length) await jobs.broadcastsCreated(ids)
+    },
   }
 }

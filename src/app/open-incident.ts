@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { Incident, TimelineEvent } from '../domain/types.ts'
 import { assertRole, type Actor } from './actor.ts'
 import { audit } from './audit.ts'
+import { planIncidentBroadcast } from './broadcast/plan.ts'
 import type { Deps } from './deps.ts'
 import { checkEventTime, planEvent, withDerivedState } from './incident-state.ts'
 import {
@@ -73,6 +74,7 @@ export async function openIncident(
     { type: 'incident.insert', incident },
     { type: 'event.insert', event },
     ...changes,
+    ...planIncidentBroadcast(deps, incident, event, { opening: true }),
     audit(deps, actor, 'incident.open', { type: 'incident', id: incidentId }, null, {
       incident,
       event,

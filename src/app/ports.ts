@@ -1,6 +1,10 @@
+import type { DeliveryState, SubscriberChannel, SubscriberState } from '../domain/enums.ts'
 import type {
   ApiToken,
   AuditEntry,
+  Broadcast,
+  Delivery,
+  Subscriber,
   Component,
   ComponentGroup,
   ComponentStatusChange,
@@ -27,6 +31,8 @@ export interface Ids {
 export interface Secrets {
   /** A random URL-safe token with `bytes` bytes of entropy. */
   token(bytes?: number): string
+  /** Raw random bytes (webhook signing secrets). */
+  bytes(count: number): Uint8Array
   /** Hex SHA-256 of a string: how session and API tokens are stored. */
   sha256(text: string): Promise<string>
 }
@@ -64,6 +70,31 @@ export type Change =
   | { type: 'token.delete'; id: string }
   | { type: 'token.touch'; id: string; at: number }
   | { type: 'audit.insert'; entry: AuditEntry }
+  | { type: 'subscriber.insert'; subscriber: Subscriber }
+  /** Rewrites the row and its scope rows. */
+  | { type: 'subscriber.update'; subscriber: Subscriber }
+  | { type: 'subscriber.delete'; id: string }
+  | { type: 'broadcast.insert'; broadcast: Broadcast }
+  /**
+   * Turns the broadcast's matching subscribers with after < id <= through (through null: all the
+   * rest) into pending deliveries (ids `d_<broadcast>_<subscriber>`, so re-running is harmless) and
+   * moves the cursor; through null also marks the broadcast expanded.
+   */
+  | { type: 'broadcast.expand'; broadcastId: string; after: string | null; through: string | null; at: number }
+  | {
+      type: 'delivery.settle'
+      id: string
+      state: 'delivered' | 'retrying' | 'dead'
+      at: number
+      nextAttemptAt?: number
+      error?: string | null
+      status?: number | null
+    }
+  /** Dead (or stuck) deliveries back to pending, keeping their ids. */
+  | { type: 'delivery.replay'; ids: string[]; at: number }
+  /** A webhook subscriber's outcome: success resets the streak; dead adds one and may quarantine. */
+  | { type: 'subscriber.outcome'; id: string; ok: boolean; quarantineAt: number }
+  | { type: 'mail.capture'; mail: CapturedMail }
 
 export interface IncidentQuery {
   state?: 'open' | 'resolved' | 'all'
@@ -73,6 +104,27 @@ export interface IncidentQuery {
   limit?: number
   offset?: number
 }
+
+export interface CapturedMail {
+  id: string
+  to: string
+  subject: string
+  text: string
+  html: string
+  headers: Record<string, string>
+  createdAt: number
+}
+
+export interface SubscriberQuery {
+  search?: string
+  channel?: SubscriberChannel
+  state?: SubscriberState
+  componentId?: string
+  limit?: number
+  offset?: number
+}
+
+export type DeliveryCounts = Record<DeliveryState, number>
 
 export interface Store {
   /** Applies every change or none (a transaction on SQLite, a batch on D1). */
@@ -115,6 +167,46 @@ export interface Store {
   hitRateLimit(key: string, windowMs: number, now: number): Promise<number>
   /** Forgets a counter (after a successful login). */
   clearRateLimit(key: string): Promise<void>
+
+  // Broadcast (issue 4)
+  getSubscriber(id: string): Promise<Subscriber | null>
+  getSubscriberByTarget(channel: SubscriberChannel, target: string): Promise<Subscriber | null>
+  getSubscriberByManageToken(token: string): Promise<Subscriber | null>
+  getSubscriberByConfirmHash(hash: string): Promise<Subscriber | null>
+  getSubscribersByIds(ids: string[]): Promise<Subscriber[]>
+  listSubscribers(query?: SubscriberQuery): Promise<Subscriber[]>
+  countSubscribers(query?: SubscriberQuery): Promise<number>
+  /** Active subscribers who would hear about an event touching these components (none: all). */
+  countRecipients(componentIds: string[]): Promise<number>
+
+  getBroadcast(id: string): Promise<Broadcast | null>
+  /** Broadcasts not yet fully expanded, oldest first. */
+  listUnexpandedBroadcasts(limit: number): Promise<Broadcast[]>
+  /** The id of the batchSize-th matching subscriber after `after`, or null when fewer remain. */
+  expansionBound(broadcast: Broadcast, after: string | null, batchSize: number): Promise<string | null>
+  listBroadcastsFor(query: { incidentId?: string; eventIds?: string[] }): Promise<Broadcast[]>
+  deliveryCounts(broadcastIds: string[]): Promise<Map<string, DeliveryCounts>>
+
+  /**
+   * Leases up to `limit` due deliveries (pending or retrying, next attempt due, no earlier delivery
+   * of the same incident to the same subscriber still open) and counts the attempt. Not part of a
+   * write set: the lease itself is the record that a sender owns them.
+   */
+  claimDeliveries(now: number, leaseUntil: number, limit: number): Promise<Delivery[]>
+  /** Sending deliveries whose lease ran out go back to retrying (a crashed sender). */
+  reclaimExpiredLeases(now: number): Promise<number>
+  /** Earliest next attempt among pending and retrying deliveries, or null. */
+  nextDeliveryDue(): Promise<number | null>
+  listDeliveries(query: {
+    subscriberId?: string
+    broadcastId?: string
+    state?: DeliveryState
+    limit?: number
+  }): Promise<Delivery[]>
+  getDelivery(id: string): Promise<Delivery | null>
+
+  listCapturedMail(limit: number): Promise<CapturedMail[]>
+  getCapturedMail(id: string): Promise<CapturedMail | null>
 }
 
 /** Rendered public output, cached until the next write (DESIGN.md principle 1). */
@@ -145,4 +237,58 @@ export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void
   warn(msg: string, fields?: Record<string, unknown>): void
   error(msg: string, fields?: Record<string, unknown>): void
+}
+
+/** A rendered e-mail, ready for any transport (nodemailer on Node, worker-mailer on Workers). */
+export interface MailMessage {
+  from: string
+  to: string
+  replyTo?: string
+  subject: string
+  text: string
+  html: string
+  /** Without angle brackets' surroundings decided by the transport: '<id@host>' form. */
+  messageId: string
+  /** Extra headers (In-Reply-To, References, List-Unsubscribe, List-Unsubscribe-Post, List-Id). */
+  headers: Record<string, string>
+}
+
+export type SendOutcome =
+  | { ok: true }
+  /** permanent: the address or message was rejected (5xx); otherwise retry later. */
+  | { ok: false; permanent: boolean; reason: string }
+
+export interface Mailer {
+  /** 'smtp' sends for real; 'capture' keeps mail in the database for the console's dev mailbox. */
+  readonly kind: 'smtp' | 'capture'
+  send(message: MailMessage): Promise<SendOutcome>
+  close?(): Promise<void>
+}
+
+export interface HttpRequestSpec {
+  headers: Record<string, string>
+  body: string
+  timeoutMs: number
+}
+
+/** What one outbound POST came to; classification into retry or dead is the app's job. */
+export type HttpAttempt =
+  /** A response arrived (any status, redirects included: they are never followed). */
+  | { kind: 'response'; status: number; retryAfter: string | null }
+  /** The SSRF guard refused the target (before any connection was made). */
+  | { kind: 'refused'; reason: string }
+  /** Network error, TLS error or timeout. */
+  | { kind: 'error'; reason: string }
+
+export interface HttpSender {
+  post(url: string, request: HttpRequestSpec): Promise<HttpAttempt>
+}
+
+/**
+ * Wakes the delivery worker when new broadcast work was committed: on Node it nudges the in-process
+ * loop, on Workers it sends a queue message. A lost signal loses nothing; periodic sweeps find the
+ * work in the database.
+ */
+export interface JobSignal {
+  broadcastsCreated(ids: string[]): Promise<void>
 }

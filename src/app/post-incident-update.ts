@@ -3,6 +3,7 @@ import { invalid, notFound } from '../domain/errors.ts'
 import type { Incident, TimelineEvent } from '../domain/types.ts'
 import { assertRole, type Actor } from './actor.ts'
 import { audit } from './audit.ts'
+import { planIncidentBroadcast } from './broadcast/plan.ts'
 import type { Deps } from './deps.ts'
 import { checkEventTime, planEvent, withDerivedState } from './incident-state.ts'
 import {
@@ -93,6 +94,7 @@ export async function postIncidentUpdate(
     { type: 'event.insert', event },
     { type: 'incident.update', incident: updated },
     ...changes,
+    ...planIncidentBroadcast(deps, updated, event),
     audit(deps, actor, 'incident.update.post', { type: 'incident', id: incidentId }, null, event),
   ])
   return { incident: updated, event, previousStatus: incident.status }

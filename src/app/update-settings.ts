@@ -3,7 +3,7 @@ import type { PageSettings } from '../domain/types.ts'
 import { assertRole, type Actor } from './actor.ts'
 import { audit } from './audit.ts'
 import type { Deps } from './deps.ts'
-import { HttpsUrl, optional, PageName, TimeZone, Url } from './validation.ts'
+import { Email, HttpsUrl, MailFrom, optional, PageName, TimeZone, Url } from './validation.ts'
 
 export const UpdateSettingsInput = z.object({
   pageName: PageName,
@@ -11,6 +11,9 @@ export const UpdateSettingsInput = z.object({
   timeZone: TimeZone,
   // https only: the page is served with a strict CSP and must not load mixed content.
   logoUrl: optional(HttpsUrl),
+  mailFrom: optional(MailFrom),
+  mailReplyTo: optional(Email),
+  notifyComponentChanges: z.boolean().default(false),
 })
 export type UpdateSettingsInput = z.input<typeof UpdateSettingsInput>
 

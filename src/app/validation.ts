@@ -23,6 +23,18 @@ export const Email = z
   .max(254, 'Use at most 254 characters')
   .pipe(z.email('Enter a valid email address, such as ada@example.com'))
 
+/** A From header: 'ada@example.com' or 'Acme Status <status@acme.example>'; no line breaks. */
+export const MailFrom = z
+  .string()
+  .trim()
+  .max(200, 'Use at most 200 characters')
+  .refine((v) => !/[\r\n\0]/.test(v), 'Use one line')
+  .refine((v) => {
+    const m = /^(?:"?([^"<>]*)"?\s*)?<([^<>\s]+)>$/.exec(v)
+    const address = m ? m[2]! : v
+    return z.email().safeParse(address).success
+  }, 'Enter an address, such as status@example.com or Acme Status <status@example.com>')
+
 // Never trimmed: spaces are part of a password.
 export const Password = z
   .string({ error: 'Enter a password' })

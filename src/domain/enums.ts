@@ -68,3 +68,30 @@ export const EVENT_KIND_LABELS: Record<EventKind, string> = {
   communication: 'Communication',
   note: 'Note',
 }
+
+// Broadcast (issue 4): who hears about what, and how far each message got.
+export const SUBSCRIBER_CHANNELS = ['email', 'webhook', 'slack', 'discord', 'teams'] as const
+export type SubscriberChannel = (typeof SUBSCRIBER_CHANNELS)[number]
+
+/** pending: e-mail awaiting confirmation; quarantined: a webhook that kept failing. */
+export const SUBSCRIBER_STATES = ['pending', 'active', 'quarantined', 'unsubscribed'] as const
+export type SubscriberState = (typeof SUBSCRIBER_STATES)[number]
+
+export const DELIVERY_STATES = ['pending', 'sending', 'retrying', 'delivered', 'dead'] as const
+export type DeliveryState = (typeof DELIVERY_STATES)[number]
+
+export const BROADCAST_KINDS = [
+  'incident_opened',
+  'incident_updated',
+  'incident_resolved',
+  'component_updated',
+] as const
+export type BroadcastKind = (typeof BROADCAST_KINDS)[number]
+
+export const SUBSCRIBER_CHANNEL_LABELS: Record<SubscriberChannel, string> = {
+  email: 'E-mail',
+  webhook: 'Webhook',
+  slack: 'Slack',
+  discord: 'Discord',
+  teams: 'Microsoft Teams',
+}

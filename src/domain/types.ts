@@ -1,9 +1,13 @@
 import type {
+  BroadcastKind,
   ComponentStatus,
+  DeliveryState,
   EventKind,
   Impact,
   IncidentStatus,
   Role,
+  SubscriberChannel,
+  SubscriberState,
   TokenScope,
   Visibility,
 } from './enums.ts'
@@ -113,6 +117,11 @@ export interface PageSettings {
   pageUrl: string | null
   timeZone: string
   logoUrl: string | null
+  /** From header for broadcast mail, e.g. 'Acme Status <status@acme.example>'; MAIL_FROM when null. */
+  mailFrom: string | null
+  mailReplyTo: string | null
+  /** Tell subscribers about component status changes made outside incidents. */
+  notifyComponentChanges: boolean
   updatedAt: Millis
 }
 
@@ -126,4 +135,63 @@ export interface AuditEntry {
   entityId: string
   before: unknown
   after: unknown
+}
+
+// Broadcast (issue 4). A subscriber hears about every component when allComponents is true,
+// otherwise about events touching componentIds or any component of groupIds.
+export interface Subscriber {
+  id: string
+  channel: SubscriberChannel
+  /** An e-mail address or an https URL. */
+  target: string
+  state: SubscriberState
+  allComponents: boolean
+  componentIds: string[]
+  groupIds: string[]
+  /** Capability in every message's manage link; stored as is because every message needs it. */
+  manageToken: string
+  /** sha-256 of the e-mail confirmation token, while pending. */
+  confirmTokenHash: string | null
+  confirmExpiresAt: Millis | null
+  /** Webhook signing secret (whsec_…); the previous one keeps signing until previousSecretUntil. */
+  secret: string | null
+  previousSecret: string | null
+  previousSecretUntil: Millis | null
+  /** Consecutive deliveries that ended dead; quarantine starts at a threshold. */
+  failureStreak: number
+  createdAt: Millis
+  confirmedAt: Millis | null
+  unsubscribedAt: Millis | null
+}
+
+/** One thing to tell subscribers about, written in the same write set as its cause. */
+export interface Broadcast {
+  id: string
+  kind: BroadcastKind
+  incidentId: string | null
+  eventId: string | null
+  statusChangeId: string | null
+  /** Components the cause touched; empty means everyone hears about it. */
+  componentIds: string[]
+  createdAt: Millis
+  /** Last subscriber id expanded into deliveries (expansion walks subscribers by id). */
+  expandedThrough: string | null
+  expandedAt: Millis | null
+}
+
+export interface Delivery {
+  id: string
+  broadcastId: string
+  subscriberId: string
+  /** Ordering key: per subscriber, one incident's deliveries go out in broadcast order. */
+  incidentId: string | null
+  state: DeliveryState
+  attempts: number
+  nextAttemptAt: Millis
+  leaseUntil: Millis | null
+  lastError: string | null
+  lastStatus: number | null
+  createdAt: Millis
+  updatedAt: Millis
+  deliveredAt: Millis | null
 }

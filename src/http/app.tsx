@@ -5,8 +5,12 @@ import type { AppEnv } from './env.ts'
 import { handleError } from './errors.tsx'
 import { securityHeaders } from './middleware/security.ts'
 import { apiV1Routes } from './routes/api-v1.ts'
+import { apiV2Routes } from './routes/api-v2.ts'
+import { badgesRoutes } from './routes/badges.ts'
 import { consoleRoutes } from './routes/console/index.ts'
+import { feedsRoutes } from './routes/feeds.ts'
 import { publicRoutes } from './routes/public.tsx'
+import { subscriptionRoutes } from './routes/subscriptions.tsx'
 
 export interface AppOptions {
   /** How this runtime learns the connecting peer's address (Node socket, CF-Connecting-IP…). */
@@ -36,7 +40,11 @@ export function createApp(deps: Deps, opts: AppOptions = {}) {
   })
 
   app.route('/api/v1', apiV1Routes)
+  app.route('/api/v2', apiV2Routes)
   app.route('/console', consoleRoutes)
+  app.route('/', feedsRoutes)
+  app.route('/', badgesRoutes)
+  app.route('/', subscriptionRoutes)
   app.route('/', publicRoutes)
   return app
 }

@@ -2,8 +2,11 @@ import { serve, type ServerType } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { fileURLToPath } from 'node:url'
 import type { Deps } from '../app/deps.ts'
-import { withPageInvalidation, withReadCache } from '../app/invalidating-store.ts'
-import type { Clock, Ids } from '../app/ports.ts'
+import { withJobSignal, withPageInvalidation, withReadCache } from '../app/invalidating-store.ts'
+import type { Clock, HttpSender, Ids, Mailer } from '../app/ports.ts'
+import { createCaptureMailer } from '../adapters/mail/capture.ts'
+import { createSmtpMailer } from '../adapters/mail/smtp.node.ts'
+import { createNodeHttpSender } from '../adapters/outbound/http.node.ts'
 import { createMemoryPageCache } from '../adapters/cache/memory.ts'
 import { zlibCompressor } from '../adapters/compress/zlib.node.ts'
 import { createConsoleLogger } from '../adapters/log.ts'
@@ -17,6 +20,7 @@ import { openNodeDatabase, type NodeDatabase } from '../adapters/storage/sqlite.
 import { createTimeIds, systemClock, webSecrets } from '../adapters/system.ts'
 import type { Config } from '../config.ts'
 import { createApp } from '../http/app.tsx'
+import { startDeliveryLoop, type DeliveryLoop } from './delivery-loop.ts'
 
 // Composition root for Node: the only place that picks Node implementations of the ports.
 
@@ -26,28 +30,50 @@ export interface NodeOverrides {
   clock?: Clock
   ids?: Ids
   scrypt?: ScryptParams
+  mailer?: Mailer
+  http?: HttpSender
+}
+
+/** Lets the composition root connect the store's "broadcast created" signal to a loop later. */
+export interface WakeSignal {
+  loop: DeliveryLoop | null
+  broadcastsCreated(ids: string[]): Promise<void>
 }
 
 export function createNodeDeps(
   config: Config,
   overrides: NodeOverrides = {},
-): { deps: Deps; database: NodeDatabase } {
+): { deps: Deps; database: NodeDatabase; signal: WakeSignal } {
   const database = openNodeDatabase(config.DATABASE_PATH)
   const clock = overrides.clock ?? systemClock
+  const ids = overrides.ids ?? createTimeIds(clock)
   const pageCache = createMemoryPageCache()
+  const signal: WakeSignal = {
+    loop: null,
+    async broadcastsCreated() {
+      signal.loop?.wake()
+    },
+  }
   const deps: Deps = {
     config,
     // One process sees every write, so the large uptime reads can be kept between writes.
-    store: withPageInvalidation(withReadCache(database.store), pageCache),
+    store: withJobSignal(withPageInvalidation(withReadCache(database.store), pageCache), signal),
     clock,
-    ids: overrides.ids ?? createTimeIds(clock),
+    ids,
     secrets: webSecrets,
     passwords: createScryptHasher(overrides.scrypt ?? DEFAULT_SCRYPT, nodeScrypt),
     pageCache,
     compressor: zlibCompressor,
     log: createConsoleLogger(config.LOG_LEVEL),
+    mailer:
+      overrides.mailer ??
+      (config.SMTP_URL
+        ? createSmtpMailer(config.SMTP_URL)
+        : createCaptureMailer({ store: database.store, ids, clock })),
+    http: overrides.http ?? createNodeHttpSender({ allowedHosts: config.WEBHOOK_ALLOWED_HOSTS }),
+    jobs: signal,
   }
-  return { deps, database }
+  return { deps, database, signal }
 }
 
 /** The Hono app plus static files from public/, as served on Node. */
@@ -74,6 +100,7 @@ export function createNodeApp(deps: Deps) {
 export interface RunningServer {
   url: string
   deps: Deps
+  loop: DeliveryLoop
   close(): Promise<void>
 }
 
@@ -82,8 +109,10 @@ export async function startNodeServer(
   config: Config,
   overrides: NodeOverrides = {},
 ): Promise<RunningServer> {
-  const { deps, database } = createNodeDeps(config, overrides)
+  const { deps, database, signal } = createNodeDeps(config, overrides)
   const app = createNodeApp(deps)
+  const loop = startDeliveryLoop(deps)
+  signal.loop = loop
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () =>
       resolve(s),
@@ -95,12 +124,16 @@ export async function startNodeServer(
   return {
     url: `http://${host}:${port}`,
     deps,
+    loop,
     close: () =>
       new Promise<void>((resolve) => {
         if ('closeAllConnections' in server) server.closeAllConnections()
         server.close(() => {
-          database.close()
-          resolve()
+          void loop.stop().then(async () => {
+            await deps.mailer.close?.()
+            database.close()
+            resolve()
+          })
         })
       }),
   }

@@ -17,6 +17,9 @@ describe('pageContext', () => {
         pageUrl: null,
         timeZone: 'Mars/Olympus',
         logoUrl: '',
+        mailFrom: null,
+        mailReplyTo: null,
+        notifyComponentChanges: false,
         updatedAt: 0,
       }),
     ).toEqual({ name: 'Status', logoUrl: null, timeZone: 'UTC' })

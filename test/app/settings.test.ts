@@ -18,9 +18,21 @@ describe('page settings', () => {
       pageUrl: null,
       timeZone: 'UTC',
       logoUrl: null,
+      mailFrom: null,
+      mailReplyTo: null,
+      notifyComponentChanges: false,
       updatedAt: 0,
     })
     expect(DEFAULT_SETTINGS.pageName).toBe('Status')
+  })
+
+  it('refuses a From header that is not an address or spans lines', async () => {
+    t = createTestApp()
+    for (const mailFrom of ['not an address', 'Acme <status@acme.test>\r\nBcc: x@y.test']) {
+      await expect(
+        updateSettings(t.deps, CLI_ACTOR, { pageName: 'Acme', timeZone: 'UTC', mailFrom }),
+      ).rejects.toMatchObject({ issues: expect.arrayContaining([expect.objectContaining({ path: ['mailFrom'] })]) })
+    }
   })
 
   it('saves settings and audits the change, before being nothing the first time', async () => {
@@ -34,6 +46,9 @@ describe('page settings', () => {
       pageUrl: null,
       timeZone: 'Europe/Berlin',
       logoUrl: null,
+      mailFrom: null,
+      mailReplyTo: null,
+      notifyComponentChanges: false,
       updatedAt: t.clock.now(),
     })
     t.clock.advance(1000)
@@ -41,10 +56,12 @@ describe('page settings', () => {
       pageName: 'Acme Status',
       timeZone: 'Europe/Berlin',
       logoUrl: 'https://x.test/l.png',
+      mailFrom: 'Acme Status <status@acme.test>',
     })
     expect(await getSettings(t.deps)).toMatchObject({
       pageName: 'Acme Status',
       logoUrl: 'https://x.test/l.png',
+      mailFrom: 'Acme Status <status@acme.test>',
     })
     const [second, initial] = await t.deps.store.listAudit()
     expect(initial).toMatchObject({

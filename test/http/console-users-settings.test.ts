@@ -10,6 +10,9 @@ const VALID = {
   pageUrl: 'https://status.acme.test',
   timeZone: 'America/New_York',
   logoUrl: 'https://cdn.acme.test/logo.svg',
+  mailFrom: 'Acme Status <status@acme.test>',
+  mailReplyTo: 'support@acme.test',
+  notifyComponentChanges: 'on',
 }
 
 describe('settings page', () => {
@@ -23,7 +26,11 @@ describe('settings page', () => {
 
     const res = await client.post('/console/settings', VALID)
     expect(res.status).toBe(303)
-    expect(await t.deps.store.getSettings()).toEqual({ ...VALID, updatedAt: t.clock.now() })
+    expect(await t.deps.store.getSettings()).toEqual({
+      ...VALID,
+      notifyComponentChanges: true,
+      updatedAt: t.clock.now(),
+    })
     const saved = await client.get(res.headers.get('Location')!)
     expect(saved.text).toContain('Settings saved.')
     expect(saved.text).toContain('value="Acme Status"')

@@ -29,6 +29,9 @@ export function seeder(t: Pick<TestApp, 'deps'>) {
         pageUrl: null,
         timeZone: 'UTC',
         logoUrl: null,
+        mailFrom: null,
+        mailReplyTo: null,
+        notifyComponentChanges: false,
         updatedAt: deps.clock.now(),
         ...over,
       }

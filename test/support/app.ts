@@ -16,7 +16,13 @@ export function createTestApp(opts: { now?: number; env?: Record<string, string>
     scrypt: TEST_SCRYPT,
   })
   const app = createNodeApp(deps)
-  return { app, deps, clock, database, close: () => database.close() }
+  const close = () => {
+    // The SMTP pool and the webhook agent keep connections open; tests must not wait on them.
+    void deps.mailer.close?.()
+    ;(deps.http as { close?: () => void }).close?.()
+    database.close()
+  }
+  return { app, deps, clock, database, close }
 }
 
 export type TestApp = ReturnType<typeof createTestApp>

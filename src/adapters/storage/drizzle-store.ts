@@ -10,6 +10,7 @@ import type {
   Incident,
   TimelineEvent,
 } from '../../domain/types.ts'
+import { createBroadcastStore } from './broadcast-store.ts'
 import * as s from './schema.ts'
 
 // Works on any drizzle SQLite database (better-sqlite3 or D1): every read is awaited, every write
@@ -57,6 +58,7 @@ function auditRow(e: AuditEntry): typeof s.auditLog.$inferInsert {
 }
 
 export function createDrizzleStore(db: SqliteDb, atomic: RunAtomic): Store {
+  const broadcast = createBroadcastStore(db)
   // The reads on every request path (sessions, tokens, the component list) are prepared once:
   // building and preparing a drizzle query costs more than running it against SQLite.
   const hot = {
@@ -187,6 +189,11 @@ export function createDrizzleStore(db: SqliteDb, atomic: RunAtomic): Store {
         return [db.update(s.apiTokens).set({ lastUsedAt: change.at }).where(eq(s.apiTokens.id, change.id))]
       case 'audit.insert':
         return [db.insert(s.auditLog).values(auditRow(change.entry))]
+      default: {
+        const queries = broadcast.writeQueries(change)
+        if (!queries) throw new Error(`Unknown change ${(change as Change).type}`)
+        return queries
+      }
     }
   }
 
@@ -222,6 +229,7 @@ export function createDrizzleStore(db: SqliteDb, atomic: RunAtomic): Store {
   }
 
   return {
+    ...broadcast.reads,
     async commit(changes) {
       if (changes.length === 0) return
       await atomic(changes.flatMap(writeQueries))

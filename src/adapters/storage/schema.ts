@@ -1,11 +1,15 @@
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import {
+  BROADCAST_KINDS,
   COMPONENT_STATUSES,
+  DELIVERY_STATES,
   EVENT_KINDS,
   IMPACTS,
   INCIDENT_STATUSES,
   ROLES,
+  SUBSCRIBER_CHANNELS,
+  SUBSCRIBER_STATES,
   TOKEN_SCOPES,
   VISIBILITIES,
 } from '../../domain/enums.ts'
@@ -19,6 +23,11 @@ export const pageSettings = sqliteTable('page_settings', {
   pageUrl: text('page_url'),
   timeZone: text('time_zone').notNull(),
   logoUrl: text('logo_url'),
+  mailFrom: text('mail_from'),
+  mailReplyTo: text('mail_reply_to'),
+  notifyComponentChanges: integer('notify_component_changes', { mode: 'boolean' })
+    .notNull()
+    .default(false),
   updatedAt: integer('updated_at').notNull(),
 })
 
@@ -189,3 +198,120 @@ export const rateLimits = sqliteTable('rate_limits', {
   windowStart: integer('window_start').notNull(),
   count: integer('count').notNull(),
 })
+
+// Broadcast (issue 4). Subscribers are walked by id in batches when a broadcast is expanded, so
+// nothing ever holds every subscriber in memory.
+export const subscribers = sqliteTable(
+  'subscribers',
+  {
+    id: text('id').primaryKey(),
+    channel: text('channel', { enum: SUBSCRIBER_CHANNELS }).notNull(),
+    target: text('target').notNull(),
+    // Lower-cased target: one subscription per channel and address.
+    targetKey: text('target_key').notNull(),
+    state: text('state', { enum: SUBSCRIBER_STATES }).notNull(),
+    allComponents: integer('all_components', { mode: 'boolean' }).notNull().default(true),
+    manageToken: text('manage_token').notNull(),
+    confirmTokenHash: text('confirm_token_hash'),
+    confirmExpiresAt: integer('confirm_expires_at'),
+    secret: text('secret'),
+    previousSecret: text('previous_secret'),
+    previousSecretUntil: integer('previous_secret_until'),
+    failureStreak: integer('failure_streak').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+    confirmedAt: integer('confirmed_at'),
+    unsubscribedAt: integer('unsubscribed_at'),
+  },
+  (t) => [
+    // One subscription per e-mail address; an endpoint URL may be subscribed more than once (each
+    // with its own secret), so the public form never has to say a URL is already known.
+    uniqueIndex('subscribers_email_idx')
+      .on(t.targetKey)
+      .where(sql`channel = 'email'`),
+    index('subscribers_target_idx').on(t.channel, t.targetKey),
+    uniqueIndex('subscribers_manage_idx').on(t.manageToken),
+    index('subscribers_confirm_idx').on(t.confirmTokenHash),
+    index('subscribers_state_idx').on(t.state, t.id),
+  ],
+)
+
+// Scope rows: one per chosen component or group (a group covers components added to it later).
+export const subscriberScopes = sqliteTable(
+  'subscriber_scopes',
+  {
+    subscriberId: text('subscriber_id')
+      .notNull()
+      .references(() => subscribers.id, { onDelete: 'cascade' }),
+    componentId: text('component_id').notNull().default(''),
+    groupId: text('group_id').notNull().default(''),
+  },
+  (t) => [
+    primaryKey({ columns: [t.subscriberId, t.componentId, t.groupId] }),
+    index('subscriber_scopes_component_idx').on(t.componentId),
+    index('subscriber_scopes_group_idx').on(t.groupId),
+  ],
+)
+
+export const broadcasts = sqliteTable(
+  'broadcasts',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind', { enum: BROADCAST_KINDS }).notNull(),
+    incidentId: text('incident_id'),
+    eventId: text('event_id'),
+    statusChangeId: text('status_change_id'),
+    // JSON array of component ids the cause touched; '[]' means everyone.
+    componentIds: text('component_ids').notNull().default('[]'),
+    createdAt: integer('created_at').notNull(),
+    expandedThrough: text('expanded_through'),
+    expandedAt: integer('expanded_at'),
+  },
+  (t) => [
+    index('broadcasts_pending_idx').on(t.expandedAt, t.id),
+    index('broadcasts_event_idx').on(t.eventId),
+  ],
+)
+
+export const deliveries = sqliteTable(
+  'deliveries',
+  {
+    id: text('id').primaryKey(),
+    broadcastId: text('broadcast_id')
+      .notNull()
+      .references(() => broadcasts.id, { onDelete: 'cascade' }),
+    subscriberId: text('subscriber_id')
+      .notNull()
+      .references(() => subscribers.id, { onDelete: 'cascade' }),
+    incidentId: text('incident_id'),
+    state: text('state', { enum: DELIVERY_STATES }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    leaseUntil: integer('lease_until'),
+    lastError: text('last_error'),
+    lastStatus: integer('last_status'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    deliveredAt: integer('delivered_at'),
+  },
+  (t) => [
+    uniqueIndex('deliveries_broadcast_subscriber_idx').on(t.broadcastId, t.subscriberId),
+    index('deliveries_due_idx').on(t.state, t.nextAttemptAt),
+    index('deliveries_lease_idx').on(t.state, t.leaseUntil),
+    index('deliveries_subscriber_idx').on(t.subscriberId, t.incidentId, t.id),
+  ],
+)
+
+// The dev mailbox: with no SMTP configured on Node, mail lands here and the console shows it.
+export const capturedMail = sqliteTable(
+  'captured_mail',
+  {
+    id: text('id').primaryKey(),
+    to: text('to_address').notNull(),
+    subject: text('subject').notNull(),
+    text: text('text_body').notNull(),
+    html: text('html_body').notNull(),
+    headers: text('headers').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('captured_mail_created_idx').on(t.createdAt)],
+)

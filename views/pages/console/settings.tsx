@@ -1,4 +1,5 @@
 import { ConsoleLayout, CsrfField, type ConsoleContext } from '../../layouts/console.tsx'
+import { CheckboxRow } from '../../partials/console/fields.tsx'
 import { FormAlert, TextField, TimeZoneField, type FieldErrors } from '../../partials/form.tsx'
 
 export interface SettingsValues {
@@ -6,6 +7,9 @@ export interface SettingsValues {
   pageUrl?: string | null
   timeZone?: string
   logoUrl?: string | null
+  mailFrom?: string | null
+  mailReplyTo?: string | null
+  notifyComponentChanges?: boolean
 }
 
 export function SettingsPage(props: {
@@ -57,6 +61,29 @@ export function SettingsPage(props: {
             placeholder="https://example.com/logo.svg"
             hint="An https:// image shown at the top of the page. Optional."
             errors={errors}
+          />
+          <h2>Notifications</h2>
+          <TextField
+            name="mailFrom"
+            label="Mail from"
+            value={values.mailFrom}
+            placeholder="Acme Status <status@example.com>"
+            hint="Sender of subscriber e-mail. Leave blank to use the MAIL_FROM setting."
+            errors={errors}
+          />
+          <TextField
+            name="mailReplyTo"
+            label="Reply-to address"
+            type="email"
+            value={values.mailReplyTo}
+            placeholder="support@example.com"
+            hint="Where replies to subscriber e-mail go. Optional."
+            errors={errors}
+          />
+          <CheckboxRow
+            name="notifyComponentChanges"
+            checked={values.notifyComponentChanges === true}
+            label="Notify subscribers when a component's status changes outside an incident"
           />
           <div class="actions">
             <button type="submit">Save settings</button>

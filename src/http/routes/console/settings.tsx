@@ -22,7 +22,10 @@ settingsRoutes.get('/settings', async (c) => {
 
 settingsRoutes.post('/settings', async (c) => {
   const form = await readForm(c)
-  const parsed = parseFields(UpdateSettingsInput, form)
+  const parsed = parseFields(UpdateSettingsInput, {
+    ...form,
+    notifyComponentChanges: form.notifyComponentChanges === 'on',
+  })
   if (!parsed.ok) {
     const pick = (k: string) => (typeof form[k] === 'string' ? (form[k] as string) : undefined)
     const values: SettingsValues = {
@@ -30,6 +33,9 @@ settingsRoutes.post('/settings', async (c) => {
       pageUrl: pick('pageUrl'),
       timeZone: pick('timeZone'),
       logoUrl: pick('logoUrl'),
+      mailFrom: pick('mailFrom'),
+      mailReplyTo: pick('mailReplyTo'),
+      notifyComponentChanges: form.notifyComponentChanges === 'on',
     }
     return c.html(
       <SettingsPage

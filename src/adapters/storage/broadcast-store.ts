@@ -1,0 +1,370 @@
+import { and, asc, count, desc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm'
+import type { Change, CapturedMail, DeliveryCounts, Store, SubscriberQuery } from '../../app/ports.ts'
+import { DELIVERY_STATES } from '../../domain/enums.ts'
+import type { Broadcast, Delivery, Subscriber } from '../../domain/types.ts'
+import type { SqliteDb, WriteQuery } from './drizzle-store.ts'
+import * as s from './schema.ts'
+
+// The broadcast half of the store: subscribers, broadcasts, deliveries and the dev mailbox. The
+// heavy lifting is set-based SQL (expanding a broadcast is one INSERT … SELECT per batch, claiming
+// is one UPDATE … RETURNING), so no subscriber list ever passes through memory whole.
+
+const CHUNK = 90
+function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+type SubscriberRow = typeof s.subscribers.$inferSelect
+type BroadcastRow = typeof s.broadcasts.$inferSelect
+
+function subscriberRow(sub: Subscriber): typeof s.subscribers.$inferInsert {
+  const { componentIds: _c, groupIds: _g, ...row } = sub
+  return { ...row, targetKey: targetKey(sub.target) }
+}
+
+export function targetKey(target: string): string {
+  return target.trim().toLowerCase()
+}
+
+function toBroadcast(row: BroadcastRow): Broadcast {
+  return { ...row, componentIds: JSON.parse(row.componentIds) as string[] }
+}
+
+function toMail(row: typeof s.capturedMail.$inferSelect): CapturedMail {
+  return { ...row, headers: JSON.parse(row.headers) as Record<string, string> }
+}
+
+/** Subscribers that hear about broadcast `b`: active, subscribed before it, and in scope. */
+function matches(b: { componentIds: string[]; createdAt: number }): SQL {
+  const scoped = b.componentIds.length
+    ? sql`(${s.subscribers.allComponents} = 1 or exists (select 1 from ${s.subscriberScopes} sc
+        where sc.subscriber_id = ${s.subscribers.id}
+        and (sc.component_id in (select value from json_each(${JSON.stringify(b.componentIds)}))
+          or (sc.group_id <> '' and sc.group_id in (select c.group_id from ${s.components} c
+            where c.id in (select value from json_each(${JSON.stringify(b.componentIds)})))))))`
+    : sql`1 = 1`
+  return sql`${s.subscribers.state} = 'active' and ${s.subscribers.confirmedAt} <= ${b.createdAt} and ${scoped}`
+}
+
+export function createBroadcastStore(db: SqliteDb) {
+  // better-sqlite3 runs db.run() at once; D1 returns a lazy statement for batch(). Atomic write
+  // sets need the lazy form on both.
+  const isAsync = (db as unknown as { resultKind: string }).resultKind === 'async'
+  const raw = (query: SQL): WriteQuery => (isAsync ? db.run(query) : { run: () => db.run(query) })
+
+  const attachScopes = async (rows: SubscriberRow[]): Promise<Subscriber[]> => {
+    if (rows.length === 0) return []
+    const byId = new Map(rows.map((r) => [r.id, { components: [] as string[], groups: [] as string[] }]))
+    for (const ids of chunks(rows.map((r) => r.id))) {
+      const scopes = await db
+        .select()
+        .from(s.subscriberScopes)
+        .where(inArray(s.subscriberScopes.subscriberId, ids))
+      for (const sc of scopes) {
+        const entry = byId.get(sc.subscriberId)
+        if (!entry) continue
+        if (sc.componentId) entry.components.push(sc.componentId)
+        if (sc.groupId) entry.groups.push(sc.groupId)
+      }
+    }
+    return rows.map(({ targetKey: _k, ...r }) => ({
+      ...r,
+      componentIds: byId.get(r.id)?.components ?? [],
+      groupIds: byId.get(r.id)?.groups ?? [],
+    }))
+  }
+
+  const scopeRows = (sub: Subscriber) => [
+    ...sub.componentIds.map((componentId) => ({ subscriberId: sub.id, componentId, groupId: '' })),
+    ...sub.groupIds.map((groupId) => ({ subscriberId: sub.id, componentId: '', groupId })),
+  ]
+  const insertScopes = (sub: Subscriber): WriteQuery[] =>
+    chunks(scopeRows(sub), 30).map((rows) => db.insert(s.subscriberScopes).values(rows))
+
+  const subscriberWhere = (q: SubscriberQuery) => {
+    const conds: SQL[] = []
+    if (q.channel) conds.push(eq(s.subscribers.channel, q.channel))
+    if (q.state) conds.push(eq(s.subscribers.state, q.state))
+    if (q.search?.trim()) {
+      const pattern = `%${q.search.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+      conds.push(sql`${s.subscribers.targetKey} like ${pattern} escape '\\'`)
+    }
+    if (q.componentId) {
+      conds.push(
+        or(
+          eq(s.subscribers.allComponents, true),
+          sql`exists (select 1 from ${s.subscriberScopes} sc where sc.subscriber_id = ${s.subscribers.id}
+            and (sc.component_id = ${q.componentId} or sc.group_id = (select group_id from ${s.components} where id = ${q.componentId})))`,
+        )!,
+      )
+    }
+    return conds.length ? and(...conds) : undefined
+  }
+
+  const writeQueries = (change: Change): WriteQuery[] | null => {
+    switch (change.type) {
+      case 'subscriber.insert':
+        return [db.insert(s.subscribers).values(subscriberRow(change.subscriber)), ...insertScopes(change.subscriber)]
+      case 'subscriber.update':
+        return [
+          db
+            .update(s.subscribers)
+            .set(subscriberRow(change.subscriber))
+            .where(eq(s.subscribers.id, change.subscriber.id)),
+          db.delete(s.subscriberScopes).where(eq(s.subscriberScopes.subscriberId, change.subscriber.id)),
+          ...insertScopes(change.subscriber),
+        ]
+      case 'subscriber.delete':
+        return [
+          db.delete(s.deliveries).where(eq(s.deliveries.subscriberId, change.id)),
+          db.delete(s.subscriberScopes).where(eq(s.subscriberScopes.subscriberId, change.id)),
+          db.delete(s.subscribers).where(eq(s.subscribers.id, change.id)),
+        ]
+      case 'subscriber.outcome':
+        return [
+          change.ok
+            ? db.update(s.subscribers).set({ failureStreak: 0 }).where(eq(s.subscribers.id, change.id))
+            : db
+                .update(s.subscribers)
+                .set({
+                  failureStreak: sql`${s.subscribers.failureStreak} + 1`,
+                  state: sql`case when ${s.subscribers.failureStreak} + 1 >= ${change.quarantineAt}
+                    and ${s.subscribers.state} = 'active' then 'quarantined' else ${s.subscribers.state} end`,
+                })
+                .where(eq(s.subscribers.id, change.id)),
+        ]
+      case 'broadcast.insert':
+        return [
+          db.insert(s.broadcasts).values({
+            ...change.broadcast,
+            componentIds: JSON.stringify(change.broadcast.componentIds),
+          }),
+        ]
+      case 'broadcast.expand': {
+        const { broadcastId, after, through, at } = change
+        const range = sql`${after === null ? sql`1 = 1` : sql`${s.subscribers.id} > ${after}`}
+          and ${through === null ? sql`1 = 1` : sql`${s.subscribers.id} <= ${through}`}`
+        // The broadcast row supplies its own scope, so the statement needs nothing read beforehand.
+        const scope = sql`${s.subscribers.state} = 'active' and ${s.subscribers.confirmedAt} <= b.created_at
+          and (${s.subscribers.allComponents} = 1 or b.component_ids = '[]' or exists (
+            select 1 from ${s.subscriberScopes} sc where sc.subscriber_id = ${s.subscribers.id}
+            and (sc.component_id in (select value from json_each(b.component_ids))
+              or (sc.group_id <> '' and sc.group_id in (select c.group_id from ${s.components} c
+                where c.id in (select value from json_each(b.component_ids)))))))`
+        return [
+          raw(sql`insert or ignore into ${s.deliveries}
+            (id, broadcast_id, subscriber_id, incident_id, state, attempts, next_attempt_at,
+             created_at, updated_at)
+            select 'd_' || b.id || '_' || ${s.subscribers.id}, b.id, ${s.subscribers.id}, b.incident_id,
+              'pending', 0, ${at}, ${at}, ${at}
+            from ${s.subscribers} join ${s.broadcasts} b on b.id = ${broadcastId}
+            where ${range} and ${scope}`),
+          db
+            .update(s.broadcasts)
+            .set({ expandedThrough: through ?? after, expandedAt: through === null ? at : null })
+            .where(eq(s.broadcasts.id, broadcastId)),
+        ]
+      }
+      case 'delivery.settle':
+        return [
+          db
+            .update(s.deliveries)
+            .set({
+              state: change.state,
+              leaseUntil: null,
+              updatedAt: change.at,
+              lastError: change.error ?? null,
+              lastStatus: change.status ?? null,
+              ...(change.state === 'delivered' ? { deliveredAt: change.at } : {}),
+              ...(change.nextAttemptAt !== undefined ? { nextAttemptAt: change.nextAttemptAt } : {}),
+            })
+            .where(eq(s.deliveries.id, change.id)),
+        ]
+      case 'delivery.replay':
+        return chunks(change.ids).map((ids) =>
+          db
+            .update(s.deliveries)
+            .set({ state: 'pending', attempts: 0, nextAttemptAt: change.at, leaseUntil: null, updatedAt: change.at })
+            .where(and(inArray(s.deliveries.id, ids), inArray(s.deliveries.state, ['dead', 'retrying']))),
+        )
+      case 'mail.capture':
+        return [db.insert(s.capturedMail).values({ ...change.mail, headers: JSON.stringify(change.mail.headers) })]
+      default:
+        return null
+    }
+  }
+
+  const reads = {
+    async getSubscriber(id: string) {
+      const rows = await db.select().from(s.subscribers).where(eq(s.subscribers.id, id))
+      return (await attachScopes(rows))[0] ?? null
+    },
+    async getSubscriberByTarget(channel: Subscriber['channel'], target: string) {
+      const rows = await db
+        .select()
+        .from(s.subscribers)
+        .where(and(eq(s.subscribers.channel, channel), eq(s.subscribers.targetKey, targetKey(target))))
+      return (await attachScopes(rows))[0] ?? null
+    },
+    async getSubscriberByManageToken(token: string) {
+      const rows = await db.select().from(s.subscribers).where(eq(s.subscribers.manageToken, token))
+      return (await attachScopes(rows))[0] ?? null
+    },
+    async getSubscriberByConfirmHash(hash: string) {
+      const rows = await db.select().from(s.subscribers).where(eq(s.subscribers.confirmTokenHash, hash))
+      return (await attachScopes(rows))[0] ?? null
+    },
+    async getSubscribersByIds(ids: string[]) {
+      const out: Subscriber[] = []
+      for (const part of chunks([...new Set(ids)])) {
+        const rows = await db.select().from(s.subscribers).where(inArray(s.subscribers.id, part))
+        out.push(...(await attachScopes(rows)))
+      }
+      return out
+    },
+    async listSubscribers(q: SubscriberQuery = {}) {
+      const rows = await db
+        .select()
+        .from(s.subscribers)
+        .where(subscriberWhere(q))
+        .orderBy(desc(s.subscribers.createdAt), desc(s.subscribers.id))
+        .limit(q.limit ?? 50)
+        .offset(q.offset ?? 0)
+      return attachScopes(rows)
+    },
+    async countSubscribers(q: SubscriberQuery = {}) {
+      const [row] = await db.select({ n: count() }).from(s.subscribers).where(subscriberWhere(q))
+      return row?.n ?? 0
+    },
+    async countRecipients(componentIds: string[]) {
+      const [row] = await db
+        .select({ n: count() })
+        .from(s.subscribers)
+        .where(matches({ componentIds, createdAt: Number.MAX_SAFE_INTEGER }))
+      return row?.n ?? 0
+    },
+
+    async getBroadcast(id: string) {
+      const [row] = await db.select().from(s.broadcasts).where(eq(s.broadcasts.id, id))
+      return row ? toBroadcast(row) : null
+    },
+    async listUnexpandedBroadcasts(limit: number) {
+      const rows = await db
+        .select()
+        .from(s.broadcasts)
+        .where(sql`${s.broadcasts.expandedAt} is null`)
+        .orderBy(asc(s.broadcasts.id))
+        .limit(limit)
+      return rows.map(toBroadcast)
+    },
+    async expansionBound(b: Broadcast, after: string | null, batchSize: number) {
+      const rows = await db
+        .select({ id: s.subscribers.id })
+        .from(s.subscribers)
+        .where(and(after === null ? undefined : gt(s.subscribers.id, after), matches(b)))
+        .orderBy(asc(s.subscribers.id))
+        .limit(1)
+        .offset(batchSize - 1)
+      return rows[0]?.id ?? null
+    },
+    async listBroadcastsFor(q: { incidentId?: string; eventIds?: string[] }) {
+      const conds: SQL[] = []
+      if (q.incidentId) conds.push(eq(s.broadcasts.incidentId, q.incidentId))
+      if (q.eventIds) {
+        if (q.eventIds.length === 0) return []
+        conds.push(inArray(s.broadcasts.eventId, q.eventIds.slice(0, CHUNK)))
+      }
+      const rows = await db
+        .select()
+        .from(s.broadcasts)
+        .where(and(...conds))
+        .orderBy(asc(s.broadcasts.id))
+      return rows.map(toBroadcast)
+    },
+    async deliveryCounts(broadcastIds: string[]) {
+      const out = new Map<string, DeliveryCounts>()
+      for (const id of broadcastIds) out.set(id, zeroCounts())
+      for (const ids of chunks(broadcastIds)) {
+        const rows = await db
+          .select({ broadcastId: s.deliveries.broadcastId, state: s.deliveries.state, n: count() })
+          .from(s.deliveries)
+          .where(inArray(s.deliveries.broadcastId, ids))
+          .groupBy(s.deliveries.broadcastId, s.deliveries.state)
+        for (const r of rows) out.get(r.broadcastId)![r.state] = r.n
+      }
+      return out
+    },
+
+    async claimDeliveries(now: number, leaseUntil: number, limit: number): Promise<Delivery[]> {
+      // One statement: choosing and leasing cannot interleave with another sender's claim.
+      const rows = await db
+        .update(s.deliveries)
+        .set({ state: 'sending', leaseUntil, attempts: sql`${s.deliveries.attempts} + 1`, updatedAt: now })
+        .where(
+          inArray(
+            s.deliveries.id,
+            sql`(select d.id from ${s.deliveries} d
+              where d.state in ('pending', 'retrying') and d.next_attempt_at <= ${now}
+              and not exists (select 1 from ${s.deliveries} e
+                where e.subscriber_id = d.subscriber_id and e.incident_id = d.incident_id
+                and e.id < d.id and e.state not in ('delivered', 'dead'))
+              order by d.next_attempt_at, d.id limit ${limit})`,
+          ),
+        )
+        .returning()
+      return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    },
+    async reclaimExpiredLeases(now: number) {
+      const rows = await db
+        .update(s.deliveries)
+        .set({ state: 'retrying', leaseUntil: null, updatedAt: now, lastError: 'sender stopped before recording an outcome' })
+        .where(and(eq(s.deliveries.state, 'sending'), sql`${s.deliveries.leaseUntil} < ${now}`))
+        .returning({ id: s.deliveries.id })
+      return rows.length
+    },
+    async nextDeliveryDue() {
+      const [row] = await db
+        .select({ at: sql<number | null>`min(${s.deliveries.nextAttemptAt})` })
+        .from(s.deliveries)
+        .where(inArray(s.deliveries.state, ['pending', 'retrying']))
+      return row?.at ?? null
+    },
+    async listDeliveries(q: { subscriberId?: string; broadcastId?: string; state?: Delivery['state']; limit?: number }) {
+      const conds: SQL[] = []
+      if (q.subscriberId) conds.push(eq(s.deliveries.subscriberId, q.subscriberId))
+      if (q.broadcastId) conds.push(eq(s.deliveries.broadcastId, q.broadcastId))
+      if (q.state) conds.push(eq(s.deliveries.state, q.state))
+      return db
+        .select()
+        .from(s.deliveries)
+        .where(and(...conds))
+        .orderBy(desc(s.deliveries.id))
+        .limit(q.limit ?? 100)
+    },
+    async getDelivery(id: string) {
+      const [row] = await db.select().from(s.deliveries).where(eq(s.deliveries.id, id))
+      return row ?? null
+    },
+
+    async listCapturedMail(limit: number) {
+      const rows = await db
+        .select()
+        .from(s.capturedMail)
+        .orderBy(desc(s.capturedMail.createdAt), desc(s.capturedMail.id))
+        .limit(limit)
+      return rows.map(toMail)
+    },
+    async getCapturedMail(id: string) {
+      const [row] = await db.select().from(s.capturedMail).where(eq(s.capturedMail.id, id))
+      return row ? toMail(row) : null
+    },
+  } satisfies Partial<Store>
+
+  return { writeQueries, reads }
+}
+
+function zeroCounts(): DeliveryCounts {
+  return Object.fromEntries(DELIVERY_STATES.map((k) => [k, 0])) as DeliveryCounts
+}

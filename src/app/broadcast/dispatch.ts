@@ -1,0 +1,318 @@
+import type { Broadcast, Delivery, Subscriber } from '../../domain/types.ts'
+import type { Deps } from '../deps.ts'
+import { getSettings } from '../get-settings.ts'
+import type { Change, HttpAttempt, SendOutcome } from '../ports.ts'
+import { assembleContent, mailIdentity, pageBaseUrl } from './assemble.ts'
+import type { BroadcastContent, MailIdentity, Recipient } from './content.ts'
+import { discordBody, slackBody, teamsBody } from './formats/chat.ts'
+import { buildEmail } from './formats/email.ts'
+import { webhookBody } from './formats/statuspage.ts'
+import { signWebhook } from './sign.ts'
+
+// The delivery worker, the same on both runtimes: expand broadcasts into deliveries in batches,
+// lease due deliveries, send, record outcomes. Every step is a database write that a crash can
+// interrupt without losing anything: an unexpanded broadcast is expanded again (idempotently), an
+// expired lease is reclaimed, and a retried delivery keeps its id (the webhook-id / Message-ID).
+
+export interface DispatchOptions {
+  /** Subscribers turned into deliveries per write. */
+  expandBatch: number
+  /** Deliveries leased per claim. */
+  claimBatch: number
+  /** How long a claimed delivery is ours before another sender may take it over. */
+  leaseMs: number
+  /** Sends in flight at once. */
+  concurrency: number
+  /** Attempts before a retryable failure is given up as dead. */
+  maxAttempts: number
+  /** Consecutive dead deliveries before a webhook subscriber is quarantined. */
+  quarantineAfter: number
+  /** Per-request timeout for webhooks. */
+  webhookTimeoutMs: number
+}
+
+export const DEFAULT_DISPATCH: DispatchOptions = {
+  expandBatch: 1000,
+  claimBatch: 200,
+  leaseMs: 120_000,
+  concurrency: 50,
+  maxAttempts: 10,
+  quarantineAfter: 5,
+  webhookTimeoutMs: 15_000,
+}
+
+type D = Pick<Deps, 'store' | 'clock' | 'config' | 'mailer' | 'http' | 'log' | 'ids'>
+
+/** Expands up to `maxBatches` batches of pending broadcasts; returns how many batches it wrote. */
+export async function expandBroadcasts(
+  deps: Pick<Deps, 'store' | 'clock'>,
+  opts: Pick<DispatchOptions, 'expandBatch'> & { maxBatches?: number; only?: string[] },
+): Promise<number> {
+  let written = 0
+  const max = opts.maxBatches ?? Infinity
+  const list = opts.only
+    ? (await Promise.all(opts.only.map((id) => deps.store.getBroadcast(id)))).filter(
+        (b): b is Broadcast => b !== null && b.expandedAt === null,
+      )
+    : await deps.store.listUnexpandedBroadcasts(20)
+  for (const b of list) {
+    let after = b.expandedThrough
+    while (written < max) {
+      const through = await deps.store.expansionBound(b, after, opts.expandBatch)
+      await deps.store.commit([
+        { type: 'broadcast.expand', broadcastId: b.id, after, through, at: deps.clock.now() },
+      ])
+      written++
+      if (through === null) break
+      after = through
+    }
+    if (written >= max) break
+  }
+  return written
+}
+
+/** Backoff for the n-th failed attempt (1-based): 30 s doubling to a 6 h cap, ±20 % jitter. */
+export function backoffMs(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(30_000 * 2 ** Math.max(0, attempt - 1), 6 * 3_600_000)
+  return Math.round(base * (0.8 + 0.4 * random()))
+}
+
+/** Retry-After as seconds or an HTTP date, capped at a day; null when absent or unreadable. */
+export function retryAfterMs(value: string | null, now: number): number | null {
+  if (!value) return null
+  const trimmed = value.trim()
+  if (/^\d+$/.test(trimmed)) return Math.min(Number(trimmed) * 1000, 86_400_000)
+  const at = Date.parse(trimmed)
+  if (Number.isNaN(at)) return null
+  return Math.min(Math.max(0, at - now), 86_400_000)
+}
+
+type Verdict =
+  | { state: 'delivered'; status: number | null }
+  | { state: 'retry'; reason: string; status: number | null; afterMs: number | null }
+  | { state: 'dead'; reason: string; status: number | null }
+
+export function judgeHttp(attempt: HttpAttempt, now: number): Verdict {
+  if (attempt.kind === 'refused') return { state: 'dead', reason: attempt.reason, status: null }
+  if (attempt.kind === 'error') return { state: 'retry', reason: attempt.reason, status: null, afterMs: null }
+  const { status } = attempt
+  if (status >= 200 && status < 300) return { state: 'delivered', status }
+  if (status === 429 || status === 408 || status >= 500)
+    return {
+      state: 'retry',
+      reason: `HTTP ${status}`,
+      status,
+      afterMs: retryAfterMs(attempt.retryAfter, now),
+    }
+  if (status >= 300 && status < 400)
+    return { state: 'dead', reason: `HTTP ${status}: redirects are not followed`, status }
+  return { state: 'dead', reason: `HTTP ${status}`, status }
+}
+
+function judgeMail(outcome: SendOutcome): Verdict {
+  if (outcome.ok) return { state: 'delivered', status: null }
+  return outcome.permanent
+    ? { state: 'dead', reason: outcome.reason, status: null }
+    : { state: 'retry', reason: outcome.reason, status: null, afterMs: null }
+}
+
+export interface Dispatcher {
+  /** Expands and delivers until nothing is due; returns the number of deliveries settled. */
+  drain(opts?: { maxRounds?: number }): Promise<number>
+  expand(only?: string[]): Promise<number>
+  /** One claim-and-send round; returns how many deliveries it settled. */
+  deliverOnce(): Promise<number>
+}
+
+export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}): Dispatcher {
+  const opts = { ...DEFAULT_DISPATCH, concurrency: deps.config.DELIVERY_CONCURRENCY, ...options }
+  // Content is read once per broadcast and reused for every recipient; a few broadcasts are live
+  // at a time, so a small map suffices.
+  const contents = new Map<string, Promise<BroadcastContent | null>>()
+  const contentFor = (broadcastId: string) => {
+    let hit = contents.get(broadcastId)
+    if (!hit) {
+      hit = deps.store
+        .getBroadcast(broadcastId)
+        .then((b) => (b ? assembleContent(deps, b) : null))
+      contents.set(broadcastId, hit)
+      hit.catch(() => contents.delete(broadcastId))
+      if (contents.size > 32) contents.delete(contents.keys().next().value as string)
+    }
+    return hit
+  }
+
+  const sendOne = async (
+    d: Delivery,
+    sub: Subscriber | undefined,
+    ctx: { base: string; identity: MailIdentity; now: number },
+  ): Promise<Verdict> => {
+    if (!sub) return { state: 'dead', reason: 'subscriber removed', status: null }
+    if (sub.state !== 'active')
+      return { state: 'dead', reason: `subscriber ${sub.state}`, status: null }
+    const content = await contentFor(d.broadcastId)
+    if (!content) return { state: 'dead', reason: 'the update was deleted before sending', status: null }
+    const recipient: Recipient = {
+      subscriberId: sub.id,
+      deliveryId: d.id,
+      channel: sub.channel,
+      target: sub.target,
+      manageUrl: `${ctx.base}/subscriptions/${sub.manageToken}`,
+      unsubscribeUrl: `${ctx.base}/subscriptions/${sub.manageToken}/unsubscribe`,
+    }
+    if (sub.channel === 'email')
+      return judgeMail(await deps.mailer.send(buildEmail(content, recipient, ctx.identity)))
+    const body =
+      sub.channel === 'webhook'
+        ? webhookBody(content, recipient)
+        : sub.channel === 'slack'
+          ? slackBody(content, recipient)
+          : sub.channel === 'discord'
+            ? discordBody(content, recipient)
+            : teamsBody(content, recipient)
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': 'Herald-Webhooks/1.0',
+    }
+    if (sub.channel === 'webhook' && sub.secret) {
+      const secrets = [sub.secret]
+      if (sub.previousSecret && (sub.previousSecretUntil ?? 0) > ctx.now) secrets.push(sub.previousSecret)
+      Object.assign(
+        headers,
+        await signWebhook({ secrets, id: d.id, timestamp: Math.floor(ctx.now / 1000), body }),
+      )
+    }
+    const attempt = await deps.http.post(sub.target, {
+      headers,
+      body,
+      timeoutMs: opts.webhookTimeoutMs,
+    })
+    return judgeHttp(attempt, deps.clock.now())
+  }
+
+  const settle = (d: Delivery, sub: Subscriber | undefined, v: Verdict, now: number): Change[] => {
+    const changes: Change[] = []
+    if (v.state === 'delivered') {
+      changes.push({ type: 'delivery.settle', id: d.id, state: 'delivered', at: now, status: v.status })
+    } else if (v.state === 'retry' && d.attempts < opts.maxAttempts) {
+      const wait = Math.max(v.afterMs ?? 0, v.afterMs === null ? backoffMs(d.attempts) : 0)
+      changes.push({
+        type: 'delivery.settle',
+        id: d.id,
+        state: 'retrying',
+        at: now,
+        nextAttemptAt: now + wait,
+        error: v.reason,
+        status: v.status,
+      })
+    } else {
+      const reason =
+        v.state === 'retry' ? `gave up after ${d.attempts} attempts: ${v.reason}` : v.reason
+      changes.push({ type: 'delivery.settle', id: d.id, state: 'dead', at: now, error: reason, status: v.status })
+    }
+    // Streaks matter for endpoints only; a bounced address is dead per delivery.
+    if (sub && sub.channel !== 'email' && sub.state === 'active') {
+      if (v.state === 'delivered' && sub.failureStreak > 0)
+        changes.push({ type: 'subscriber.outcome', id: sub.id, ok: true, quarantineAt: opts.quarantineAfter })
+      else if (changes[0]!.type === 'delivery.settle' && (changes[0] as { state: string }).state === 'dead')
+        changes.push({ type: 'subscriber.outcome', id: sub.id, ok: false, quarantineAt: opts.quarantineAfter })
+    }
+    return changes
+  }
+
+  const deliverOnce = async (): Promise<number> => {
+    const now = deps.clock.now()
+    await deps.store.reclaimExpiredLeases(now)
+    const claimed = await deps.store.claimDeliveries(now, now + opts.leaseMs, opts.claimBatch)
+    if (claimed.length === 0) return 0
+    const subs = new Map(
+      (await deps.store.getSubscribersByIds(claimed.map((d) => d.subscriberId))).map((s) => [s.id, s]),
+    )
+    const settings = await getSettings(deps)
+    const ctx = { base: pageBaseUrl(deps, settings), identity: mailIdentity(deps, settings), now }
+    const changes: Change[] = []
+    const quarantined: Subscriber[] = []
+    let next = 0
+    const worker = async () => {
+      while (next < claimed.length) {
+        const d = claimed[next++]!
+        const sub = subs.get(d.subscriberId)
+        let verdict: Verdict
+        try {
+          verdict = await sendOne(d, sub, ctx)
+        } catch (error) {
+          // A bug or an unexpected throw is retried, never lost.
+          verdict = { state: 'retry', reason: `internal error: ${String(error)}`.slice(0, 300), status: null, afterMs: null }
+          deps.log.error('delivery failed unexpectedly', { delivery: d.id, error: String(error) })
+        }
+        const settled = settle(d, sub, verdict, deps.clock.now())
+        if (sub && settled.some((c) => c.type === 'subscriber.outcome' && !c.ok)) {
+          sub.failureStreak++
+          if (sub.failureStreak >= opts.quarantineAfter && sub.state === 'active') {
+            sub.state = 'quarantined'
+            quarantined.push(sub)
+          }
+        }
+        changes.push(...settled)
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(opts.concurrency, claimed.length) }, worker))
+    await deps.store.commit(changes)
+    for (const sub of quarantined)
+      deps.log.warn('webhook subscriber quarantined after repeated failures', {
+        subscriber: sub.id,
+        channel: sub.channel,
+      })
+    if (quarantined.length) await tellOwners(deps, quarantined, ctx)
+    return claimed.length
+  }
+
+  return {
+    expand: (only) => expandBroadcasts(deps, { expandBatch: opts.expandBatch, ...(only ? { only } : {}) }),
+    deliverOnce,
+    async drain({ maxRounds = Infinity } = {}) {
+      let settled = 0
+      for (let round = 0; round < maxRounds; round++) {
+        const expanded = await expandBroadcasts(deps, { expandBatch: opts.expandBatch, maxBatches: 5 })
+        const sent = await deliverOnce()
+        settled += sent
+        if (expanded === 0 && sent === 0) break
+      }
+      return settled
+    },
+  }
+}
+
+/** The page owner is told by e-mail (and the console shows the quarantined state). */
+async function tellOwners(
+  deps: D,
+  subs: Subscriber[],
+  ctx: { base: string; identity: MailIdentity },
+): Promise<void> {
+  const owners = (await deps.store.listUsers()).filter((u) => u.role === 'owner')
+  const lines = subs.map((s) => `- ${s.channel} ${safeTarget(s.target)}`).join('\n')
+  for (const owner of owners) {
+    const outcome = await deps.mailer.send({
+      from: ctx.identity.from,
+      to: owner.email,
+      subject: `Webhook subscribers quarantined after repeated failures`,
+      text:
+        `These subscribers kept failing and no longer receive updates:\n\n${lines}\n\n` +
+        `Review them and replay their dead deliveries at ${ctx.base}/console/subscribers?state=quarantined\n`,
+      html: '',
+      messageId: `<quarantine-${deps.ids.next()}@${ctx.identity.host}>`,
+      headers: {},
+    })
+    if (!outcome.ok) deps.log.warn('could not tell the owner about a quarantine', { reason: outcome.reason })
+  }
+}
+
+/** A webhook URL's origin and path only: query strings often carry the endpoint's own secret. */
+export function safeTarget(target: string): string {
+  try {
+    const u = new URL(target)
+    return `${u.origin}${u.pathname}`
+  } catch {
+    return target.slice(0, 80)
+  }
+}

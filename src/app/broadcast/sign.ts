@@ -1,0 +1,70 @@
+// Standard Webhooks signing (https://www.standardwebhooks.com): HMAC-SHA256 over
+// `${id}.${timestamp}.${body}` with the base64 key after `whsec_`. WebCrypto only, so it runs on
+// Node and Workers alike.
+
+const PREFIX = 'whsec_'
+
+function toBase64(bytes: Uint8Array): string {
+  let bin = ''
+  for (const b of bytes) bin += String.fromCharCode(b)
+  return btoa(bin)
+}
+
+function fromBase64(text: string): Uint8Array<ArrayBuffer> | null {
+  try {
+    return Uint8Array.from(atob(text), (c) => c.charCodeAt(0))
+  } catch {
+    return null
+  }
+}
+
+/** A new signing secret from 24–32 random bytes (the caller's random source). */
+export function generateWebhookSecret(randomBytes: Uint8Array): string {
+  if (randomBytes.length < 24 || randomBytes.length > 32) {
+    throw new RangeError('a webhook secret needs 24 to 32 random bytes')
+  }
+  return PREFIX + toBase64(randomBytes)
+}
+
+async function importKey(secret: string): Promise<CryptoKey> {
+  const encoded = secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret
+  const key = fromBase64(encoded)
+  // The message never quotes the secret: errors may reach logs.
+  if (key === null || key.length === 0) throw new Error('malformed webhook secret')
+  return crypto.subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+}
+
+export interface SignWebhookInput {
+  /** Every active secret: during a rotation both the old and the new key sign. */
+  secrets: readonly string[]
+  /** The message id; retries of one delivery reuse it, so receivers can deduplicate. */
+  id: string
+  /** Seconds since the epoch. */
+  timestamp: number
+  /** The exact body that is sent. */
+  body: string
+}
+
+/** The `webhook-id`, `webhook-timestamp` and `webhook-signature` headers for one message. */
+export async function signWebhook(input: SignWebhookInput): Promise<Record<string, string>> {
+  const { secrets, id, timestamp, body } = input
+  if (secrets.length === 0) throw new Error('at least one webhook secret is needed')
+  // Milliseconds passed by mistake would put every message far outside receivers' tolerance.
+  if (!Number.isSafeInteger(timestamp) || timestamp < 0 || timestamp >= 1e11) {
+    throw new RangeError('webhook timestamp must be whole seconds since the epoch')
+  }
+  if (id === '' || /[\s,]/.test(id)) throw new Error('webhook id must be non-empty without spaces')
+
+  const content = new TextEncoder().encode(`${id}.${timestamp}.${body}`)
+  const signatures = await Promise.all(
+    secrets.map(async (secret) => {
+      const mac = await crypto.subtle.sign('HMAC', await importKey(secret), content)
+      return `v1,${toBase64(new Uint8Array(mac))}`
+    }),
+  )
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': signatures.join(' '),
+  }
+}

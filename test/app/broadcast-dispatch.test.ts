@@ -1,0 +1,359 @@
+import { Webhook } from 'standardwebhooks'
+import { afterEach, describe, expect, it } from 'vitest'
+import { CLI_ACTOR } from '../../src/app/actor.ts'
+import { createDispatcher } from '../../src/app/broadcast/dispatch.ts'
+import { createComponent, updateComponent } from '../../src/app/components.ts'
+import { openIncident } from '../../src/app/open-incident.ts'
+import { postIncidentUpdate } from '../../src/app/post-incident-update.ts'
+import { resolveIncident } from '../../src/app/resolve-incident.ts'
+import { addSubscriber, unsubscribe } from '../../src/app/subscriptions.ts'
+import { updateSettings } from '../../src/app/update-settings.ts'
+import { createTestApp, type TestApp } from '../support/app.ts'
+import { startHookReceiver, type Hook } from '../support/hook-receiver.ts'
+import { startMailSink, type MailSink } from '../support/mail-sink.ts'
+
+// The whole broadcast path on Node with real parts: a real SMTP server receiving real mail, real
+// HTTP endpoints, signatures checked by the independent standardwebhooks package.
+
+let t: TestApp
+let sink: MailSink
+const hooks: Hook[] = []
+afterEach(async () => {
+  t?.close()
+  await sink?.close()
+  for (const h of hooks.splice(0)) await h.close()
+})
+
+async function setUp(env: Record<string, string> = {}) {
+  sink = await startMailSink()
+  // Signatures carry a timestamp that receivers compare with their own clock: start at real time.
+  t = createTestApp({
+    now: Date.now(),
+    env: {
+      SMTP_URL: sink.url,
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+      BASE_URL: 'https://status.acme.test',
+      ...env,
+    },
+  })
+  const api = await createComponent(t.deps, CLI_ACTOR, { name: 'API' })
+  const web = await createComponent(t.deps, CLI_ACTOR, { name: 'Website' })
+  const dispatcher = createDispatcher(t.deps, { concurrency: 4 })
+  return { api, web, dispatcher }
+}
+
+async function hook(script?: Hook['script']) {
+  const h = await startHookReceiver(script)
+  hooks.push(h)
+  return h
+}
+
+const email = (target: string, componentIds: string[] = []) =>
+  addSubscriber(t.deps, CLI_ACTOR, { channel: 'email', target, componentIds, confirmed: true })
+const webhook = (target: string, componentIds: string[] = []) =>
+  addSubscriber(t.deps, CLI_ACTOR, { channel: 'webhook', target, componentIds })
+
+describe('broadcast on Node', () => {
+  it('mails and posts an opened incident once, signed and threaded, with unsubscribe headers', async () => {
+    const { api, dispatcher } = await setUp()
+    const ada = await email('ada@example.test')
+    const h = await hook()
+    const endpoint = await webhook(h.url)
+    t.clock.advance(1000)
+    const { incident } = await openIncident(t.deps, CLI_ACTOR, {
+      name: 'Elevated API errors',
+      impact: 'major',
+      body: 'We are investigating **errors**.',
+      components: { [api.id]: 'partial_outage' },
+    })
+    await dispatcher.drain()
+
+    expect(sink.messages).toHaveLength(1)
+    const mail = sink.messages[0]!
+    expect(mail.to).toEqual(['ada@example.test'])
+    expect(mail.subject).toContain('Elevated API errors')
+    expect(mail.headers['message-id']).toBe(`<incident-${incident.id}@status.acme.test>`)
+    expect(mail.headers['list-unsubscribe']).toBe(
+      `<https://status.acme.test/subscriptions/${ada.manageToken}/unsubscribe>`,
+    )
+    expect(mail.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click')
+    expect(mail.headers['list-id']).toContain('status.acme.test')
+    expect(mail.text).toContain(`https://status.acme.test/subscriptions/${ada.manageToken}`)
+
+    expect(h.requests).toHaveLength(1)
+    const req = h.requests[0]!
+    const payload = new Webhook(endpoint.secret!).verify(req.body, {
+      'webhook-id': String(req.headers['webhook-id']),
+      'webhook-timestamp': String(req.headers['webhook-timestamp']),
+      'webhook-signature': String(req.headers['webhook-signature']),
+    }) as { incident: { id: string; name: string; incident_updates: unknown[] }; page: { status_indicator: string } }
+    expect(payload.incident.id).toBe(incident.id)
+    expect(payload.incident.incident_updates).toHaveLength(1)
+    expect(payload.page.status_indicator).toBe('major')
+
+    // Nothing left to send: a second drain sends nothing again.
+    await dispatcher.drain()
+    expect(sink.messages).toHaveLength(1)
+    expect(h.requests).toHaveLength(1)
+  })
+
+  it('keeps one mail thread per incident across updates and resolution', async () => {
+    const { dispatcher } = await setUp()
+    await email('ada@example.test')
+    const { incident } = await openIncident(t.deps, CLI_ACTOR, { name: 'Slow pages', impact: 'minor', body: 'Looking.' })
+    t.clock.advance(60_000)
+    await postIncidentUpdate(t.deps, CLI_ACTOR, incident.id, { body: 'Found it.', status: 'identified' })
+    t.clock.advance(60_000)
+    await resolveIncident(t.deps, CLI_ACTOR, incident.id, { body: 'Fixed.' })
+    await dispatcher.drain()
+    expect(sink.messages.map((m) => m.text.includes('Fixed.'))).toEqual([false, false, true])
+    const [first, second, third] = sink.messages
+    const root = first!.headers['message-id']
+    expect(second!.headers['in-reply-to']).toBe(root)
+    expect(third!.headers['references']).toBe(root)
+    expect(new Set(sink.messages.map((m) => m.subject)).size).toBe(1)
+    expect(second!.headers['message-id']).not.toBe(third!.headers['message-id'])
+  })
+
+  it('sends scoped subscribers only what touches their components; an event without components goes to all', async () => {
+    const { api, web, dispatcher } = await setUp()
+    await email('all@example.test')
+    await email('api@example.test', [api.id])
+    await email('web@example.test', [web.id])
+    await openIncident(t.deps, CLI_ACTOR, {
+      name: 'API down',
+      impact: 'major',
+      body: 'API is down.',
+      components: { [api.id]: 'major_outage' },
+    })
+    await dispatcher.drain()
+    expect(sink.messages.flatMap((m) => m.to).sort()).toEqual(['all@example.test', 'api@example.test'])
+
+    sink.messages.length = 0
+    await openIncident(t.deps, CLI_ACTOR, { name: 'Billing delays', impact: 'minor', body: 'Invoices are late.' })
+    await dispatcher.drain()
+    expect(sink.messages.flatMap((m) => m.to).sort()).toEqual([
+      'all@example.test',
+      'api@example.test',
+      'web@example.test',
+    ])
+  })
+
+  it('never sends internal notes or updates posted without notify', async () => {
+    const { dispatcher } = await setUp()
+    await email('ada@example.test')
+    const { incident } = await openIncident(t.deps, CLI_ACTOR, { name: 'Quiet', impact: 'minor', body: 'Opened.', notify: false })
+    await postIncidentUpdate(t.deps, CLI_ACTOR, incident.id, { body: 'secret root cause', visibility: 'internal' })
+    await postIncidentUpdate(t.deps, CLI_ACTOR, incident.id, { body: 'silent fix', notify: false })
+    await dispatcher.drain()
+    expect(sink.messages).toHaveLength(0)
+    await postIncidentUpdate(t.deps, CLI_ACTOR, incident.id, { body: 'Public news.' })
+    await dispatcher.drain()
+    expect(sink.messages).toHaveLength(1)
+    expect(sink.messages[0]!.raw).not.toContain('secret root cause')
+  })
+
+  it('retries a webhook after 503, 503 and delivers on 200 with the same webhook-id every time', async () => {
+    const { dispatcher } = await setUp()
+    const h = await hook([{ status: 503 }, { status: 503 }, { status: 200 }])
+    await webhook(h.url)
+    await openIncident(t.deps, CLI_ACTOR, { name: 'Flaky', impact: 'minor', body: 'Hm.' })
+    await dispatcher.drain()
+    expect(h.requests).toHaveLength(1)
+    const [delivery] = await t.deps.store.listDeliveries({})
+    expect(delivery).toMatchObject({ state: 'retrying', attempts: 1, lastStatus: 503 })
+    // Not due yet: nothing is sent before the backoff has passed.
+    await dispatcher.drain()
+    expect(h.requests).toHaveLength(1)
+    for (let i = 0; i < 2; i++) {
+      t.clock.advance(10 * 60_000)
+      await dispatcher.drain()
+    }
+    expect(h.requests).toHaveLength(3)
+    expect(new Set(h.requests.map((r) => r.headers['webhook-id'])).size).toBe(1)
+    expect(await t.deps.store.getDelivery(delivery!.id)).toMatchObject({ state: 'delivered', attempts: 3 })
+  })
+
+  it('honours Retry-After on 429', async () => {
+    const { dispatcher } = await setUp()
+    const h = await hook([{ status: 429, headers: { 'retry-after': '3600' } }, { status: 200 }])
+    await webhook(h.url)
+    await openIncident(t.deps, CLI_ACTOR, { name: 'Busy', impact: 'minor', body: 'x' })
+    await dispatcher.drain()
+    const [d] = await t.deps.store.listDeliveries({})
+    expect(d!.nextAttemptAt - t.clock.now()).toBe(3_600_000)
+    t.clock.advance(3_599_000)
+    await dispatcher.drain()
+    expect(h.requests).toHaveLength(1)
+    t.clock.advance(1_000)
+    await dispatcher.drain()
+    expect(h.requests).toHaveLength(2)
+  })
+
+  it('gives up at once on a 400 and records why', async () => {
+    const { dispatcher } = await setUp()
+    const h = await hook([{ status: 400 }])
+    await webhook(h.url)
+    await openIncident(t.deps, CLI_ACTOR, { name: 'Bad endpoint', impact: 'minor', body: 'x' })
+    await dispatcher.drain()
+    t.clock.advance(24 * 3_600_000)
+    await dispatcher.drain()
+    expect(h.requests).toHaveLength(1)
+    const [d] = await t.deps.store.listDeliveries({})
+    expect(d).toMatchObject({ state: 'dead', lastStatus: 400, lastError: 'HTTP 400' })
+  })
+
+  it('refuses a webhook to a private address unless the host is allowed, and never retries it', async () => {
+    const { dispatcher } = await setUp({ WEBHOOK_ALLOWED_HOSTS: '' })
+    const h = await hook()
+    // Stored while allowed (e.g. before the allowlist was tightened): the sender still refuses it.
+    await t.deps.store.commit([
+      {
+        type: 'subscriber.insert',
+        subscriber: {
+          ...(await (async () => {
+            const t2 = createTestApp({ env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' } })
+            const s = await addSubscriber(t2.deps, CLI_ACTOR, { channel: 'webhook', target: h.url })
+            t2.close()
+            return s
+          })()),
+          id: 'sub-private',
+          confirmedAt: t.clock.now() - 1,
+        },
+      },
+    ])
+    await openIncident(t.deps, CLI_ACTOR, { name: 'x', impact: 'minor', body: 'x' })
+    await dispatcher.drain()
+    expect(h.requests).toHaveLength(0)
+    const [d] = await t.deps.store.listDeliveries({})
+    expect(d!.state).toBe('dead')
+    expect(d!.lastError).toMatch(/https is required|not allowed|loopback|private/i)
+  })
+
+  it('holds mail while the SMTP server is down and delivers everything once it is back', async () => {
+    const { dispatcher } = await setUp()
+    for (let i = 0; i < 5; i++) await email(`user${i}@example.test`)
+    await sink.stop()
+    await openIncident(t.deps, CLI_ACTOR, { name: 'Mail outage test', impact: 'minor', body: 'x' })
+    await dispatcher.drain()
+    const held = await t.deps.store.listDeliveries({})
+    expect(held.map((d) => d.state)).toEqual(Array(5).fill('retrying'))
+    await sink.start()
+    t.clock.advance(60 * 60_000)
+    await dispatcher.drain()
+    expect(sink.messages.flatMap((m) => m.to).sort()).toEqual(
+      [0, 1, 2, 3, 4].map((i) => `user${i}@example.test`),
+    )
+    expect((await t.deps.store.listDeliveries({})).every((d) => d.state === 'delivered')).toBe(true)
+  })
+
+  it('marks a refused address dead without retrying it', async () => {
+    const { dispatcher } = await setUp()
+    await email('gone@example.test')
+    await email('here@example.test')
+    sink.reject.add('gone@example.test')
+    await openIncident(t.deps, CLI_ACTOR, { name: 'x', impact: 'minor', body: 'x' })
+    await dispatcher.drain()
+    const states = Object.fromEntries(
+      await Promise.all(
+        (await t.deps.store.listDeliveries({})).map(async (d) => [
+          (await t.deps.store.getSubscriber(d.subscriberId))!.target,
+          d.state,
+        ]),
+      ),
+    )
+    expect(states).toEqual({ 'gone@example.test': 'dead', 'here@example.test': 'delivered' })
+  })
+
+  it("delivers one incident's updates to a subscriber in timeline order, even when the first one has to be retried", async () => {
+    const { dispatcher } = await setUp()
+    const h = await hook([{ status: 503 }, { status: 200 }])
+    await webhook(h.url)
+    const { incident } = await openIncident(t.deps, CLI_ACTOR, { name: 'Ordered', impact: 'minor', body: 'first' })
+    t.clock.advance(1000)
+    await postIncidentUpdate(t.deps, CLI_ACTOR, incident.id, { body: 'second' })
+    t.clock.advance(1000)
+    await postIncidentUpdate(t.deps, CLI_ACTOR, incident.id, { body: 'third' })
+    await dispatcher.drain()
+    // The first failed, so the later ones wait behind it.
+    expect(h.requests).toHaveLength(1)
+    t.clock.advance(60 * 60_000)
+    await dispatcher.drain()
+    const bodies = h.requests.map((r) => {
+      const p = JSON.parse(r.body) as { incident: { incident_updates: { body: string }[] } }
+      return p.incident.incident_updates[0]!.body
+    })
+    expect(bodies).toEqual(['first', 'first', 'second', 'third'])
+  })
+
+  it('sends nothing to someone who unsubscribed after the update was posted', async () => {
+    const { dispatcher } = await setUp()
+    const ada = await email('ada@example.test')
+    await openIncident(t.deps, CLI_ACTOR, { name: 'x', impact: 'minor', body: 'x' })
+    await dispatcher.expand()
+    await unsubscribe(t.deps, ada.manageToken)
+    await dispatcher.drain()
+    expect(sink.messages).toHaveLength(0)
+    const [d] = await t.deps.store.listDeliveries({})
+    expect(d).toMatchObject({ state: 'dead', lastError: 'subscriber unsubscribed' })
+  })
+
+  it('does not send an earlier update to someone who subscribed after it', async () => {
+    const { dispatcher } = await setUp()
+    await openIncident(t.deps, CLI_ACTOR, { name: 'Before you came', impact: 'minor', body: 'x' })
+    t.clock.advance(1000)
+    await email('late@example.test')
+    await dispatcher.drain()
+    expect(sink.messages).toHaveLength(0)
+  })
+
+  it('resends, with the same id, a delivery whose sender died before recording the outcome', async () => {
+    const { dispatcher } = await setUp()
+    const h = await hook()
+    await webhook(h.url)
+    await openIncident(t.deps, CLI_ACTOR, { name: 'Crash', impact: 'minor', body: 'x' })
+    await dispatcher.expand()
+    // A sender claims the delivery and dies: the lease is all that is left of it.
+    const [claimed] = await t.deps.store.claimDeliveries(t.clock.now(), t.clock.now() + 120_000, 10)
+    expect(claimed).toBeDefined()
+    await dispatcher.drain()
+    expect(h.requests).toHaveLength(0)
+    t.clock.advance(121_000)
+    await dispatcher.drain()
+    expect(h.requests).toHaveLength(1)
+    expect(h.requests[0]!.headers['webhook-id']).toBe(claimed!.id)
+    expect(await t.deps.store.getDelivery(claimed!.id)).toMatchObject({ state: 'delivered', attempts: 2 })
+  })
+
+  it('quarantines an endpoint that keeps failing and tells the owner', async () => {
+    const { dispatcher } = await setUp()
+    await t.deps.store.commit([])
+    const h = await hook([{ status: 410 }])
+    const sub = await webhook(h.url)
+    const { createUser } = await import('../../src/app/create-user.ts')
+    await createUser(t.deps, CLI_ACTOR, { email: 'owner@acme.test', name: 'Owner', password: 'correct horse battery', role: 'owner' })
+    for (let i = 0; i < 5; i++) {
+      await openIncident(t.deps, CLI_ACTOR, { name: `Incident ${i}`, impact: 'minor', body: 'x' })
+      await dispatcher.drain()
+    }
+    expect((await t.deps.store.getSubscriber(sub.id))!.state).toBe('quarantined')
+    expect(sink.messages.some((m) => m.to.includes('owner@acme.test') && /quarantined/i.test(m.subject))).toBe(true)
+    // Quarantined endpoints get no new deliveries.
+    await openIncident(t.deps, CLI_ACTOR, { name: 'After', impact: 'minor', body: 'x' })
+    await dispatcher.drain()
+    expect(h.requests).toHaveLength(5)
+  })
+
+  it('announces component changes outside incidents only when the page says so', async () => {
+    const { api, dispatcher } = await setUp()
+    await email('ada@example.test')
+    await updateComponent(t.deps, CLI_ACTOR, api.id, { status: 'degraded_performance' })
+    await dispatcher.drain()
+    expect(sink.messages).toHaveLength(0)
+    await updateSettings(t.deps, CLI_ACTOR, { pageName: 'Acme', timeZone: 'UTC', notifyComponentChanges: true })
+    await updateComponent(t.deps, CLI_ACTOR, api.id, { status: 'major_outage' })
+    await dispatcher.drain()
+    expect(sink.messages).toHaveLength(1)
+    expect(sink.messages[0]!.subject).toContain('API')
+  })
+})
