@@ -10,6 +10,7 @@ export const DEFAULT_SETTINGS: PageSettings = {
   mailFrom: null,
   mailReplyTo: null,
   notifyComponentChanges: false,
+  maintenanceReminderMinutes: 60,
   updatedAt: 0,
 }
 

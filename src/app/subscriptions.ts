@@ -154,7 +154,9 @@ export interface SubscribeResult {
 export async function subscribe(deps: D, raw: SubscribeInput, clientKey: string): Promise<SubscribeResult> {
   const hits = await deps.store.hitRateLimit(`subscribe:${clientKey}`, 3_600_000, deps.clock.now())
   if (hits > deps.config.SUBSCRIBE_MAX_PER_HOUR)
-    throw new AppError('RATE_LIMITED', 'Too many subscription requests from your address; try again later.')
+    throw new AppError('RATE_LIMITED', 'Too many subscription requests from your address; try again later.', {
+      retryAfterSeconds: 3600 - Math.floor((deps.clock.now() % 3_600_000) / 1000),
+    })
   const input = SubscribeInput.parse(raw)
   const target = normalizeTarget(deps, input.channel, input.target)
   await checkScope(deps, input.componentIds, input.groupIds)
@@ -239,10 +241,19 @@ export async function unsubscribe(
   return after
 }
 
-/** Back from the manage page after an unsubscribe (e-mail addresses were confirmed already). */
-export async function resubscribe(deps: Pick<Deps, 'store' | 'clock'>, token: string): Promise<Subscriber> {
+/**
+ * Back from the manage page after an unsubscribe. An e-mail address that never confirmed must
+ * confirm now (the manage link travels in the confirmation mail itself).
+ */
+export async function resubscribe(deps: D, token: string): Promise<Subscriber> {
   const sub = await subscriberByManageToken(deps, token)
   if (sub.state !== 'unsubscribed') return sub
+  if (sub.channel === 'email' && sub.confirmedAt === null) {
+    const pending = await pendingWithToken(deps, { ...sub, unsubscribedAt: null })
+    await deps.store.commit([{ type: 'subscriber.update', subscriber: pending.sub }])
+    await sendConfirmation(deps, pending.sub, pending.token)
+    return pending.sub
+  }
   const after: Subscriber = { ...sub, state: 'active', unsubscribedAt: null, confirmedAt: deps.clock.now() }
   await deps.store.commit([{ type: 'subscriber.update', subscriber: after }])
   return after

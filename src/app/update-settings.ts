@@ -14,6 +14,12 @@ export const UpdateSettingsInput = z.object({
   mailFrom: optional(MailFrom),
   mailReplyTo: optional(Email),
   notifyComponentChanges: z.boolean().default(false),
+  maintenanceReminderMinutes: z.coerce
+    .number({ error: 'Enter a number of minutes' })
+    .int('Enter whole minutes')
+    .min(0, 'Use 0 (no reminder) or more')
+    .max(10080, 'Use at most a week (10080 minutes)')
+    .default(60),
 })
 export type UpdateSettingsInput = z.input<typeof UpdateSettingsInput>
 

@@ -85,6 +85,11 @@ export const BROADCAST_KINDS = [
   'incident_updated',
   'incident_resolved',
   'component_updated',
+  'maintenance_scheduled',
+  'maintenance_reminder',
+  'maintenance_started',
+  'maintenance_updated',
+  'maintenance_completed',
 ] as const
 export type BroadcastKind = (typeof BROADCAST_KINDS)[number]
 
@@ -94,4 +99,27 @@ export const SUBSCRIBER_CHANNEL_LABELS: Record<SubscriberChannel, string> = {
   slack: 'Slack',
   discord: 'Discord',
   teams: 'Microsoft Teams',
+}
+
+// Scheduled maintenance (issue 5): Statuspage's maintenance statuses.
+export const MAINTENANCE_STATUSES = ['scheduled', 'in_progress', 'verifying', 'completed'] as const
+export type MaintenanceStatus = (typeof MAINTENANCE_STATUSES)[number]
+
+export const MAINTENANCE_STATUS_LABELS: Record<MaintenanceStatus, string> = {
+  scheduled: 'Scheduled',
+  in_progress: 'In progress',
+  verifying: 'Verifying',
+  completed: 'Completed',
+}
+
+export const BROADCAST_KIND_LABELS: Record<BroadcastKind, string> = {
+  incident_opened: 'Incident opened',
+  incident_updated: 'Incident update',
+  incident_resolved: 'Incident resolved',
+  component_updated: 'Component status',
+  maintenance_scheduled: 'Maintenance scheduled',
+  maintenance_reminder: 'Maintenance reminder',
+  maintenance_started: 'Maintenance started',
+  maintenance_updated: 'Maintenance update',
+  maintenance_completed: 'Maintenance completed',
 }

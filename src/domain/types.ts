@@ -5,6 +5,7 @@ import type {
   EventKind,
   Impact,
   IncidentStatus,
+  MaintenanceStatus,
   Role,
   SubscriberChannel,
   SubscriberState,
@@ -122,6 +123,8 @@ export interface PageSettings {
   mailReplyTo: string | null
   /** Tell subscribers about component status changes made outside incidents. */
   notifyComponentChanges: boolean
+  /** Minutes before a maintenance starts that subscribers are reminded; 0: no reminders. */
+  maintenanceReminderMinutes: number
   updatedAt: Millis
 }
 
@@ -168,6 +171,7 @@ export interface Subscriber {
 export interface Broadcast {
   id: string
   kind: BroadcastKind
+  /** For maintenance kinds: the maintenance id (its deliveries are ordered like an incident's). */
   incidentId: string | null
   eventId: string | null
   statusChangeId: string | null
@@ -194,4 +198,41 @@ export interface Delivery {
   createdAt: Millis
   updatedAt: Millis
   deliveredAt: Millis | null
+}
+
+// Scheduled maintenance (issue 5). Its own timeline of updates; while it runs its components show
+// under_maintenance and afterwards go back to what they were (restore).
+export interface Maintenance {
+  id: string
+  name: string
+  status: MaintenanceStatus
+  scheduledFor: Millis
+  scheduledUntil: Millis
+  componentIds: string[]
+  autoStart: boolean
+  autoComplete: boolean
+  /** Tell subscribers when it is scheduled, before it starts, when it starts and when it ends. */
+  notify: boolean
+  startedAt: Millis | null
+  completedAt: Millis | null
+  /** Cancelled before it ran: hidden from the page, CANCELLED in the calendar. */
+  cancelledAt: Millis | null
+  /** iCalendar SEQUENCE: bumped on every reschedule or cancellation. */
+  sequence: number
+  reminderSentAt: Millis | null
+  /** Component statuses from before it started, put back when it completes. */
+  restore: Record<string, ComponentStatus>
+  createdAt: Millis
+  updatedAt: Millis
+  createdBy: string | null
+}
+
+export interface MaintenanceUpdate {
+  id: string
+  maintenanceId: string
+  at: Millis
+  postedAt: Millis
+  body: string
+  status: MaintenanceStatus
+  authorName: string | null
 }

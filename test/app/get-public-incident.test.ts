@@ -20,6 +20,7 @@ describe('pageContext', () => {
         mailFrom: null,
         mailReplyTo: null,
         notifyComponentChanges: false,
+        maintenanceReminderMinutes: 60,
         updatedAt: 0,
       }),
     ).toEqual({ name: 'Status', logoUrl: null, timeZone: 'UTC' })

@@ -21,6 +21,7 @@ describe('page settings', () => {
       mailFrom: null,
       mailReplyTo: null,
       notifyComponentChanges: false,
+      maintenanceReminderMinutes: 60,
       updatedAt: 0,
     })
     expect(DEFAULT_SETTINGS.pageName).toBe('Status')
@@ -49,6 +50,7 @@ describe('page settings', () => {
       mailFrom: null,
       mailReplyTo: null,
       notifyComponentChanges: false,
+      maintenanceReminderMinutes: 60,
       updatedAt: t.clock.now(),
     })
     t.clock.advance(1000)

@@ -32,6 +32,7 @@ export function seeder(t: Pick<TestApp, 'deps'>) {
         mailFrom: null,
         mailReplyTo: null,
         notifyComponentChanges: false,
+        maintenanceReminderMinutes: 60,
         updatedAt: deps.clock.now(),
         ...over,
       }

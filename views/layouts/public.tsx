@@ -7,6 +7,8 @@ export function PublicLayout(props: {
   page: PublicPageContext
   /** Prefixed to the page name in the document title. */
   title?: string
+  /** Extra <head> content (stylesheets, per-page feed links). */
+  head?: Child
   children: Child
 }) {
   const { page } = props
@@ -14,7 +16,14 @@ export function PublicLayout(props: {
     <Document
       title={props.title ? `${props.title} · ${page.name}` : page.name}
       bodyClass="public"
-      head={<link rel="stylesheet" href="/css/page.css" />}
+      head={
+        <>
+          <link rel="stylesheet" href="/css/page.css" />
+          <link rel="alternate" type="application/atom+xml" title={`${page.name} (Atom)`} href="/feed.atom" />
+          <link rel="alternate" type="application/rss+xml" title={`${page.name} (RSS)`} href="/feed.rss" />
+          {props.head}
+        </>
+      }
     >
       <header class="page-header">
         <div class="wrap page-header-inner">
@@ -28,6 +37,7 @@ export function PublicLayout(props: {
           <nav class="page-nav" aria-label="Status page">
             <a href="/">Current status</a>
             <a href="/history">History</a>
+            <a href="/subscribe">Subscribe to updates</a>
           </nav>
         </div>
       </header>
@@ -36,6 +46,10 @@ export function PublicLayout(props: {
         <div class="wrap page-footer-inner">
           <p>
             Times are shown in <strong>{page.timeZone}</strong>.
+          </p>
+          <p class="feeds">
+            Follow: <a href="/feed.atom">Atom</a> · <a href="/feed.rss">RSS</a> ·{' '}
+            <a href="/api/v2/summary.json">JSON API</a> · <a href="/subscribe">E-mail and webhooks</a>
           </p>
           <p>Powered by Herald</p>
         </div>

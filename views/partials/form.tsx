@@ -42,7 +42,7 @@ function FieldFrame(props: FieldProps & { children: Child }) {
 
 export function TextField(
   props: FieldProps & {
-    type?: 'text' | 'email' | 'password' | 'url'
+    type?: 'text' | 'email' | 'password' | 'url' | 'number'
     value?: string | null
     required?: boolean
     autocomplete?: string

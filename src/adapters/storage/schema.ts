@@ -7,6 +7,7 @@ import {
   EVENT_KINDS,
   IMPACTS,
   INCIDENT_STATUSES,
+  MAINTENANCE_STATUSES,
   ROLES,
   SUBSCRIBER_CHANNELS,
   SUBSCRIBER_STATES,
@@ -28,6 +29,8 @@ export const pageSettings = sqliteTable('page_settings', {
   notifyComponentChanges: integer('notify_component_changes', { mode: 'boolean' })
     .notNull()
     .default(false),
+  // Minutes before a maintenance starts that subscribers are reminded; 0 turns reminders off.
+  maintenanceReminderMinutes: integer('maintenance_reminder_minutes').notNull().default(60),
   updatedAt: integer('updated_at').notNull(),
 })
 
@@ -314,4 +317,65 @@ export const capturedMail = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('captured_mail_created_idx').on(t.createdAt)],
+)
+
+// Scheduled maintenance (issue 5).
+export const maintenances = sqliteTable(
+  'maintenances',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    status: text('status', { enum: MAINTENANCE_STATUSES }).notNull(),
+    scheduledFor: integer('scheduled_for').notNull(),
+    scheduledUntil: integer('scheduled_until').notNull(),
+    autoStart: integer('auto_start', { mode: 'boolean' }).notNull().default(true),
+    autoComplete: integer('auto_complete', { mode: 'boolean' }).notNull().default(true),
+    notify: integer('notify', { mode: 'boolean' }).notNull().default(true),
+    startedAt: integer('started_at'),
+    completedAt: integer('completed_at'),
+    cancelledAt: integer('cancelled_at'),
+    sequence: integer('sequence').notNull().default(0),
+    reminderSentAt: integer('reminder_sent_at'),
+    // JSON object {componentId: status}: what to put back when it completes.
+    restore: text('restore').notNull().default('{}'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    createdBy: text('created_by'),
+  },
+  (t) => [
+    index('maintenances_window_idx').on(t.scheduledFor),
+    index('maintenances_status_idx').on(t.status, t.scheduledFor),
+  ],
+)
+
+export const maintenanceComponents = sqliteTable(
+  'maintenance_components',
+  {
+    maintenanceId: text('maintenance_id')
+      .notNull()
+      .references(() => maintenances.id, { onDelete: 'cascade' }),
+    componentId: text('component_id')
+      .notNull()
+      .references(() => components.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.maintenanceId, t.componentId] }),
+    index('maintenance_components_component_idx').on(t.componentId),
+  ],
+)
+
+export const maintenanceUpdates = sqliteTable(
+  'maintenance_updates',
+  {
+    id: text('id').primaryKey(),
+    maintenanceId: text('maintenance_id')
+      .notNull()
+      .references(() => maintenances.id, { onDelete: 'cascade' }),
+    at: integer('at').notNull(),
+    postedAt: integer('posted_at').notNull(),
+    body: text('body').notNull(),
+    status: text('status', { enum: MAINTENANCE_STATUSES }).notNull(),
+    authorName: text('author_name'),
+  },
+  (t) => [index('maintenance_updates_idx').on(t.maintenanceId, t.at, t.id)],
 )

@@ -10,6 +10,7 @@ export interface SettingsValues {
   mailFrom?: string | null
   mailReplyTo?: string | null
   notifyComponentChanges?: boolean
+  maintenanceReminderMinutes?: number | string
 }
 
 export function SettingsPage(props: {
@@ -84,6 +85,14 @@ export function SettingsPage(props: {
             name="notifyComponentChanges"
             checked={values.notifyComponentChanges === true}
             label="Notify subscribers when a component's status changes outside an incident"
+          />
+          <TextField
+            name="maintenanceReminderMinutes"
+            label="Maintenance reminder (minutes before start)"
+            type="number"
+            value={values.maintenanceReminderMinutes === undefined ? '60' : String(values.maintenanceReminderMinutes)}
+            hint="Subscribers are reminded this long before a scheduled maintenance starts; 0 turns reminders off."
+            errors={errors}
           />
           <div class="actions">
             <button type="submit">Save settings</button>

@@ -36,6 +36,7 @@ settingsRoutes.post('/settings', async (c) => {
       mailFrom: pick('mailFrom'),
       mailReplyTo: pick('mailReplyTo'),
       notifyComponentChanges: form.notifyComponentChanges === 'on',
+      maintenanceReminderMinutes: pick('maintenanceReminderMinutes'),
     }
     return c.html(
       <SettingsPage
