@@ -4,6 +4,8 @@ import type {
   AuditEntry,
   Broadcast,
   Delivery,
+  Maintenance,
+  MaintenanceUpdate,
   Subscriber,
   Component,
   ComponentGroup,
@@ -95,6 +97,11 @@ export type Change =
   /** A webhook subscriber's outcome: success resets the streak; dead adds one and may quarantine. */
   | { type: 'subscriber.outcome'; id: string; ok: boolean; quarantineAt: number }
   | { type: 'mail.capture'; mail: CapturedMail }
+  | { type: 'maintenance.insert'; maintenance: Maintenance }
+  /** Rewrites the row and its component links. */
+  | { type: 'maintenance.update'; maintenance: Maintenance }
+  | { type: 'maintenance.delete'; id: string }
+  | { type: 'maintenanceUpdate.insert'; update: MaintenanceUpdate }
 
 export interface IncidentQuery {
   state?: 'open' | 'resolved' | 'all'
@@ -207,6 +214,21 @@ export interface Store {
 
   listCapturedMail(limit: number): Promise<CapturedMail[]>
   getCapturedMail(id: string): Promise<CapturedMail | null>
+
+  // Scheduled maintenance (issue 5)
+  getMaintenance(id: string): Promise<Maintenance | null>
+  /**
+   * upcoming: scheduled and not cancelled, soonest first; active: in_progress or verifying;
+   * past: completed or cancelled, newest first; all: everything newest first.
+   */
+  listMaintenances(query: { state: 'upcoming' | 'active' | 'past' | 'all'; limit?: number }): Promise<Maintenance[]>
+  /** Updates of these maintenances, oldest first by (at, id). */
+  listMaintenanceUpdates(maintenanceIds: string[]): Promise<MaintenanceUpdate[]>
+  /**
+   * Maintenances with a transition due by `now`: auto-start ones whose start passed, auto-complete
+   * ones whose end passed, and scheduled ones within `reminderMs` of their start without a reminder.
+   */
+  listDueMaintenances(now: number, reminderMs: number): Promise<Maintenance[]>
 }
 
 /** Rendered public output, cached until the next write (DESIGN.md principle 1). */

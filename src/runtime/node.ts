@@ -21,6 +21,7 @@ import { createTimeIds, systemClock, webSecrets } from '../adapters/system.ts'
 import type { Config } from '../config.ts'
 import { createApp } from '../http/app.tsx'
 import { startDeliveryLoop, type DeliveryLoop } from './delivery-loop.ts'
+import { startMaintenanceClock } from './maintenance-clock.ts'
 
 // Composition root for Node: the only place that picks Node implementations of the ports.
 
@@ -113,6 +114,7 @@ export async function startNodeServer(
   const app = createNodeApp(deps)
   const loop = startDeliveryLoop(deps)
   signal.loop = loop
+  const maintenanceClock = startMaintenanceClock(deps)
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () =>
       resolve(s),
@@ -129,6 +131,7 @@ export async function startNodeServer(
       new Promise<void>((resolve) => {
         if ('closeAllConnections' in server) server.closeAllConnections()
         server.close(() => {
+          maintenanceClock.stop()
           void loop.stop().then(async () => {
             await deps.mailer.close?.()
             database.close()

@@ -11,6 +11,7 @@ import type {
   TimelineEvent,
 } from '../../domain/types.ts'
 import { createBroadcastStore } from './broadcast-store.ts'
+import { createMaintenanceStore } from './maintenance-store.ts'
 import * as s from './schema.ts'
 
 // Works on any drizzle SQLite database (better-sqlite3 or D1): every read is awaited, every write
@@ -59,6 +60,7 @@ function auditRow(e: AuditEntry): typeof s.auditLog.$inferInsert {
 
 export function createDrizzleStore(db: SqliteDb, atomic: RunAtomic): Store {
   const broadcast = createBroadcastStore(db)
+  const maintenance = createMaintenanceStore(db)
   // The reads on every request path (sessions, tokens, the component list) are prepared once:
   // building and preparing a drizzle query costs more than running it against SQLite.
   const hot = {
@@ -190,7 +192,7 @@ export function createDrizzleStore(db: SqliteDb, atomic: RunAtomic): Store {
       case 'audit.insert':
         return [db.insert(s.auditLog).values(auditRow(change.entry))]
       default: {
-        const queries = broadcast.writeQueries(change)
+        const queries = broadcast.writeQueries(change) ?? maintenance.writeQueries(change)
         if (!queries) throw new Error(`Unknown change ${(change as Change).type}`)
         return queries
       }
@@ -230,6 +232,7 @@ export function createDrizzleStore(db: SqliteDb, atomic: RunAtomic): Store {
 
   return {
     ...broadcast.reads,
+    ...maintenance.reads,
     async commit(changes) {
       if (changes.length === 0) return
       await atomic(changes.flatMap(writeQueries))

@@ -1,5 +1,6 @@
 import { sortTimelineOldestFirst } from '../../domain/incident-status.ts'
 import { pageRollup } from '../../domain/rollup.ts'
+import { formatInZone } from '../../domain/time.ts'
 import type { Broadcast, Component, PageSettings, TimelineEvent } from '../../domain/types.ts'
 import type { Deps } from '../deps.ts'
 import { getSettings } from '../get-settings.ts'
@@ -90,6 +91,8 @@ export async function assembleContent(deps: D, b: Broadcast): Promise<BroadcastC
     return content
   }
 
+  if (b.kind.startsWith('maintenance_')) return assembleMaintenance(deps, b, content, visible)
+
   if (!b.incidentId || !b.eventId) return null
   const incident = await deps.store.getIncident(b.incidentId)
   if (!incident) return null
@@ -149,5 +152,64 @@ export async function assembleContent(deps: D, b: Broadcast): Promise<BroadcastC
     }),
   }
   content.update = updates.find((u) => u.id === b.eventId) ?? null
+  return content
+}
+
+async function assembleMaintenance(
+  deps: D,
+  b: Broadcast,
+  content: BroadcastContent,
+  visible: Map<string, Component>,
+): Promise<BroadcastContent | null> {
+  const m = b.incidentId ? await deps.store.getMaintenance(b.incidentId) : null
+  if (!m) return null
+  const all = await deps.store.listMaintenanceUpdates([m.id])
+  const upTo = all.filter((u) => u.postedAt <= b.createdAt || u.id === b.eventId)
+  const toUpdate = (u: (typeof all)[number]): ContentUpdate => ({
+    id: u.id,
+    status: u.status,
+    body: u.body,
+    at: u.at,
+    postedAt: u.postedAt,
+    editedAt: null,
+    affectedComponents: [],
+  })
+  const updates = upTo.map(toUpdate).reverse()
+  if (b.kind === 'maintenance_reminder') {
+    const when = formatInZone(m.scheduledFor, content.page.timeZone, 'datetime')
+    updates.unshift({
+      id: `reminder-${b.id}`,
+      status: 'scheduled',
+      body: `Reminder: this maintenance starts ${when} (${content.page.timeZone}).`,
+      at: b.createdAt,
+      postedAt: b.createdAt,
+      editedAt: null,
+      affectedComponents: [],
+    })
+  }
+  content.incident = {
+    id: m.id,
+    name: m.name,
+    status: m.status,
+    impact: 'maintenance',
+    maintenance: {
+      scheduledFor: m.scheduledFor,
+      scheduledUntil: m.scheduledUntil,
+      autoStart: m.autoStart,
+      autoComplete: m.autoComplete,
+      remindedAt: m.reminderSentAt,
+    },
+    startedAt: m.startedAt ?? m.scheduledFor,
+    resolvedAt: m.completedAt,
+    createdAt: m.createdAt,
+    updatedAt: m.updatedAt,
+    url: `${content.page.url}/maintenance/${m.id}`,
+    updates,
+    components: m.componentIds.flatMap((id) => {
+      const c = visible.get(id)
+      return c ? [contentComponent(c)] : []
+    }),
+  }
+  content.update = b.kind === 'maintenance_reminder' ? updates[0]! : (updates.find((u) => u.id === b.eventId) ?? null)
   return content
 }

@@ -4,6 +4,7 @@ import type {
   Impact,
   IncidentStatus,
   Indicator,
+  MaintenanceStatus,
   SubscriberChannel,
 } from '../../domain/enums.ts'
 import type { Millis } from '../../domain/types.ts'
@@ -43,7 +44,7 @@ export interface ContentAffectedComponent {
 
 export interface ContentUpdate {
   id: string
-  status: IncidentStatus
+  status: IncidentStatus | MaintenanceStatus
   body: string
   /** When it happened (backdatable) and when it was posted. */
   at: Millis
@@ -52,11 +53,20 @@ export interface ContentUpdate {
   affectedComponents: ContentAffectedComponent[]
 }
 
+/** An incident, or a scheduled maintenance (Statuspage sends both as `incident`). */
 export interface ContentIncident {
   id: string
   name: string
-  status: IncidentStatus
-  impact: Impact
+  status: IncidentStatus | MaintenanceStatus
+  impact: Impact | 'maintenance'
+  /** Set for scheduled maintenance. */
+  maintenance?: {
+    scheduledFor: Millis
+    scheduledUntil: Millis
+    autoStart: boolean
+    autoComplete: boolean
+    remindedAt: Millis | null
+  } | null
   startedAt: Millis
   resolvedAt: Millis | null
   createdAt: Millis

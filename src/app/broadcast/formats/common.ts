@@ -2,9 +2,13 @@ import {
   COMPONENT_STATUS_LABELS,
   IMPACT_LABELS,
   INCIDENT_STATUS_LABELS,
+  MAINTENANCE_STATUS_LABELS,
   type BroadcastKind,
   type ComponentStatus,
+  type IncidentStatus,
+  type MaintenanceStatus,
 } from '../../../domain/enums.ts'
+import { formatInZone } from '../../../domain/time.ts'
 import type { Millis } from '../../../domain/types.ts'
 import type {
   BroadcastContent,
@@ -65,6 +69,17 @@ export function currentUpdate(content: BroadcastContent): ContentUpdate | null {
   return content.update ?? content.incident?.updates[0] ?? null
 }
 
+/** Label of an incident or maintenance status. */
+export function statusLabel(status: IncidentStatus | MaintenanceStatus): string {
+  return (INCIDENT_STATUS_LABELS as Record<string, string>)[status] ??
+    MAINTENANCE_STATUS_LABELS[status as MaintenanceStatus]
+}
+
+/** 'Scheduled for Nov 24, 2026, 02:00 – 04:00 UTC' in the page's zone. */
+export function formatWindow(from: Millis, until: Millis, timeZone: string): string {
+  return `Scheduled ${formatInZone(from, timeZone, 'datetime')} – ${formatInZone(until, timeZone, 'datetime')}`
+}
+
 export function summarize(content: BroadcastContent): Summary {
   if (content.kind === 'component_updated') return summarizeComponent(content)
   const incident = requireIncident(content)
@@ -76,9 +91,16 @@ export function summarize(content: BroadcastContent): Summary {
     page: content.page,
     title: incident.name,
     url: incident.url,
-    statusLabel: INCIDENT_STATUS_LABELS[status],
-    impactText: `${IMPACT_LABELS[incident.impact]} impact`,
-    tone: status === 'resolved' ? 'resolved' : incident.impact,
+    statusLabel: statusLabel(status),
+    impactText: incident.maintenance
+      ? `${formatWindow(incident.maintenance.scheduledFor, incident.maintenance.scheduledUntil, content.page.timeZone)}`
+      : `${IMPACT_LABELS[incident.impact as keyof typeof IMPACT_LABELS]} impact`,
+    tone:
+      status === 'resolved' || status === 'completed'
+        ? 'resolved'
+        : incident.impact === 'maintenance'
+          ? 'maintenance'
+          : incident.impact,
     body: update?.body ?? '',
     at: update?.at ?? incident.updatedAt,
     changes: (update?.affectedComponents ?? []).map((c) => ({

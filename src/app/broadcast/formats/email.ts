@@ -1,11 +1,10 @@
-import { INCIDENT_STATUS_LABELS } from '../../../domain/enums.ts'
 import { formatInZone } from '../../../domain/time.ts'
 import type { Millis } from '../../../domain/types.ts'
 import { renderConfirmationEmail } from '../../../../views/emails/confirmation.tsx'
 import { renderIncidentEmail, type IncidentEmailView } from '../../../../views/emails/incident.tsx'
 import type { MailMessage } from '../../ports.ts'
 import type { BroadcastContent, MailIdentity, Recipient } from '../content.ts'
-import { describeChange, oneLine, summarize, truncate } from './common.ts'
+import { describeChange, oneLine, statusLabel, summarize, truncate } from './common.ts'
 
 // Broadcast e-mail: multipart text + HTML, one thread per incident, list headers for one-click
 // unsubscribe (RFC 8058) and list identification (RFC 2919).
@@ -49,9 +48,9 @@ export function buildEmail(
     time: formatInZone(s.at, tz, 'datetime'),
     changes: s.changes.map(({ name, from, to }) => ({ name, from, to })),
     url: s.url,
-    linkLabel: s.incident ? 'View incident' : 'View status page',
+    linkLabel: s.incident?.maintenance ? 'View maintenance' : s.incident ? 'View incident' : 'View status page',
     earlier: earlier.map((u) => ({
-      statusLabel: INCIDENT_STATUS_LABELS[u.status],
+      statusLabel: statusLabel(u.status),
       body: u.body,
       time: formatInZone(u.at, tz, 'datetime'),
     })),
