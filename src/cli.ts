@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { ConfigError, parseConfig, type Config } from './config.ts'
 import { openNodeDatabase } from './adapters/storage/sqlite.node.ts'
@@ -13,6 +14,8 @@ Commands:
   migrate                        Apply database migrations and exit
   user create --email E --password P [--name N] [--role owner|responder|viewer]
   token create --email E --name N [--scope read|write]
+  import --dry-run [--json] [--time-zone Z] [--date YYYY-MM-DD] FILE…
+                                 Read postmortem Markdown files and print what was read
 
 Configuration comes from environment variables; see README.md.`
 
@@ -50,6 +53,8 @@ async function main(argv: string[]): Promise<number> {
       }
       return tokenCreate(config, argv.slice(2))
     }
+    case 'import':
+      return importFiles(argv.slice(1))
     case undefined:
     case 'help':
     case '--help':
@@ -142,6 +147,35 @@ async function tokenCreate(config: Config, args: string[]): Promise<number> {
   } finally {
     database.close()
   }
+}
+
+// `herald import`: the logic is in src/cli/import.ts (no Node there); this only reads argv and files.
+async function importFiles(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      'dry-run': { type: 'boolean' },
+      json: { type: 'boolean' },
+      'time-zone': { type: 'string' },
+      date: { type: 'string' },
+    },
+    allowPositionals: true,
+    strict: true,
+  })
+  const { runImport } = await import('./cli/import.ts')
+  const out = runImport(
+    {
+      files: positionals,
+      dryRun: values['dry-run'] ?? false,
+      json: values.json ?? false,
+      ...(values['time-zone'] !== undefined ? { timeZone: values['time-zone'] } : {}),
+      ...(values.date !== undefined ? { date: values.date } : {}),
+    },
+    (path) => readFileSync(path, 'utf8'),
+  )
+  if (out.stdout) process.stdout.write(out.stdout)
+  if (out.stderr) process.stderr.write(out.stderr)
+  return out.code
 }
 
 // Runs a use case's step; an AppError it raises prints the field messages (or its message) and

@@ -40,6 +40,7 @@ export const Config = z.object({
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(50),
   CONFIRM_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(48),
   SUBSCRIBE_MAX_PER_HOUR: z.coerce.number().int().min(1).max(10000).default(10),
+  LIVE_MAX_CONNECTIONS: z.coerce.number().int().min(0).max(1_000_000).default(20_000),
 })
 export type Config = z.infer<typeof Config>
 
@@ -81,4 +82,5 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   DELIVERY_CONCURRENCY: 'How many deliveries are sent at once (default 50).',
   CONFIRM_TTL_HOURS: 'How long an e-mail confirmation link stays valid (default 48).',
   SUBSCRIBE_MAX_PER_HOUR: 'Subscribe requests allowed per client address per hour (default 10).',
+  LIVE_MAX_CONNECTIONS: 'Open live pages (Server-Sent Events) one Node process keeps (default 20000); beyond it pages poll instead. 0 turns live updates off.',
 }

@@ -5,6 +5,7 @@ import type {
   HttpSender,
   Ids,
   JobSignal,
+  LiveHub,
   Logger,
   Mailer,
   PageCache,
@@ -27,4 +28,6 @@ export interface Deps {
   mailer: Mailer
   http: HttpSender
   jobs: JobSignal
+  /** Live page connections (Node); absent on Workers, where pages poll. */
+  live?: LiveHub
 }

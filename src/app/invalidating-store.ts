@@ -1,4 +1,4 @@
-import type { Change, JobSignal, PageCache, Store } from './ports.ts'
+import type { Change, JobSignal, LiveHub, PageCache, Store } from './ports.ts'
 
 // Writes that cannot change public output (sign-ins, token use, the audit log) keep the cache, so a
 // busy API client or a login does not force every open page to re-render.
@@ -29,12 +29,16 @@ const PRIVATE_CHANGES = new Set<Change['type']>([
  * Every committed write drops the rendered-page cache, so the public page is never staler than the
  * last write (the TTL only bounds how long time-dependent output such as "today" may live).
  */
-export function withPageInvalidation(store: Store, cache: PageCache): Store {
+export function withPageInvalidation(store: Store, cache: PageCache, live?: LiveHub): Store {
   return {
     ...store,
     async commit(changes) {
       await store.commit(changes)
-      if (changes.some((c) => !PRIVATE_CHANGES.has(c.type))) await cache.invalidate()
+      if (changes.some((c) => !PRIVATE_CHANGES.has(c.type))) {
+        await cache.invalidate()
+        // Open pages fetch the page again (rendered once, then served from the cache).
+        live?.publish()
+      }
     },
   }
 }
@@ -81,8 +85,13 @@ export function withJobSignal(store: Store, jobs: JobSignal): Store {
     async commit(changes) {
       await store.commit(changes)
       const ids: string[] = []
-      for (const c of changes) if (c.type === 'broadcast.insert') ids.push(c.broadcast.id)
-      if (ids.length) await jobs.broadcastsCreated(ids)
+      let replayed = false
+      for (const c of changes) {
+        if (c.type === 'broadcast.insert') ids.push(c.broadcast.id)
+        if (c.type === 'delivery.replay') replayed = true
+      }
+      // Replayed deliveries are due now: an empty signal just wakes the worker.
+      if (ids.length || replayed) await jobs.broadcastsCreated(ids)
     },
   }
 }

@@ -314,3 +314,14 @@ export interface HttpSender {
 export interface JobSignal {
   broadcastsCreated(ids: string[]): Promise<void>
 }
+
+export type LiveListener = (event: 'changed' | 'ping') => void
+
+/** Open live pages in this process (Node); Workers have none and pages poll with ETags. */
+export interface LiveHub {
+  readonly connections: number
+  /** Every public write: tell open pages to fetch the page again. */
+  publish(): void
+  /** Null when the process already holds its maximum of live connections. */
+  subscribe(listener: LiveListener): (() => void) | null
+}

@@ -470,8 +470,10 @@ export async function importSubscribers(deps: D, actor: Actor, csv: string): Pro
     changes.push({ type: 'subscriber.insert', subscriber: sub })
     report.added++
   }
-  if (parsed.errors.length)
-    for (const e of parsed.errors.slice(0, 50))
+  // A one-column file has no delimiter to detect; that is not an error in any row.
+  const rowErrors = parsed.errors.filter((e) => e.code !== 'UndetectableDelimiter')
+  if (rowErrors.length)
+    for (const e of rowErrors.slice(0, 50))
       report.skipped.push({ line: (e.row ?? 0) + 2, target: '', reason: e.message })
   changes.push(audit(deps, actor, 'subscriber.import', { type: 'subscribers', id: 'import' }, null, {
     added: report.added,

@@ -9,6 +9,7 @@ import { apiV2Routes } from './routes/api-v2.ts'
 import { badgesRoutes } from './routes/badges.ts'
 import { consoleRoutes } from './routes/console/index.ts'
 import { feedsRoutes } from './routes/feeds.ts'
+import { liveRoutes } from './routes/live.ts'
 import { publicRoutes } from './routes/public.tsx'
 import { subscriptionRoutes } from './routes/subscriptions.tsx'
 
@@ -42,6 +43,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}) {
   app.route('/api/v1', apiV1Routes)
   app.route('/api/v2', apiV2Routes)
   app.route('/console', consoleRoutes)
+  app.route('/live', liveRoutes)
   app.route('/', feedsRoutes)
   app.route('/', badgesRoutes)
   app.route('/', subscriptionRoutes)

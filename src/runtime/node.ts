@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import type { Deps } from '../app/deps.ts'
 import { withJobSignal, withPageInvalidation, withReadCache } from '../app/invalidating-store.ts'
 import type { Clock, HttpSender, Ids, Mailer } from '../app/ports.ts'
+import { createLiveHub } from '../adapters/live/hub.ts'
 import { createCaptureMailer } from '../adapters/mail/capture.ts'
 import { createSmtpMailer } from '../adapters/mail/smtp.node.ts'
 import { createNodeHttpSender } from '../adapters/outbound/http.node.ts'
@@ -49,6 +50,7 @@ export function createNodeDeps(
   const clock = overrides.clock ?? systemClock
   const ids = overrides.ids ?? createTimeIds(clock)
   const pageCache = createMemoryPageCache()
+  const live = createLiveHub({ max: config.LIVE_MAX_CONNECTIONS })
   const signal: WakeSignal = {
     loop: null,
     async broadcastsCreated() {
@@ -58,7 +60,7 @@ export function createNodeDeps(
   const deps: Deps = {
     config,
     // One process sees every write, so the large uptime reads can be kept between writes.
-    store: withJobSignal(withPageInvalidation(withReadCache(database.store), pageCache), signal),
+    store: withJobSignal(withPageInvalidation(withReadCache(database.store), pageCache, live), signal),
     clock,
     ids,
     secrets: webSecrets,
@@ -73,6 +75,7 @@ export function createNodeDeps(
         : createCaptureMailer({ store: database.store, ids, clock })),
     http: overrides.http ?? createNodeHttpSender({ allowedHosts: config.WEBHOOK_ALLOWED_HOSTS }),
     jobs: signal,
+    live,
   }
   return { deps, database, signal }
 }

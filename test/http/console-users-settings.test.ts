@@ -13,6 +13,7 @@ const VALID = {
   mailFrom: 'Acme Status <status@acme.test>',
   mailReplyTo: 'support@acme.test',
   notifyComponentChanges: 'on',
+  maintenanceReminderMinutes: '30',
 }
 
 describe('settings page', () => {
@@ -29,6 +30,7 @@ describe('settings page', () => {
     expect(await t.deps.store.getSettings()).toEqual({
       ...VALID,
       notifyComponentChanges: true,
+      maintenanceReminderMinutes: 30,
       updatedAt: t.clock.now(),
     })
     const saved = await client.get(res.headers.get('Location')!)

@@ -7,12 +7,29 @@ export interface ConsoleContext {
   user: User
   csrfToken: string
   /** The current section, to highlight it in the navigation. */
-  section?: 'incidents' | 'components' | 'users' | 'tokens' | 'settings' | 'audit'
+  section?:
+    | 'incidents'
+    | 'components'
+    | 'subscribers'
+    | 'mailbox'
+    | 'users'
+    | 'tokens'
+    | 'settings'
+    | 'audit'
 }
 
-const NAV: { id: NonNullable<ConsoleContext['section']>; href: string; label: string; owner?: true }[] = [
+const NAV: {
+  id: NonNullable<ConsoleContext['section']>
+  href: string
+  label: string
+  owner?: true
+  /** Owners and responders only. */
+  writer?: true
+}[] = [
   { id: 'incidents', href: '/console', label: 'Incidents' },
   { id: 'components', href: '/console/components', label: 'Components' },
+  { id: 'subscribers', href: '/console/subscribers', label: 'Subscribers' },
+  { id: 'mailbox', href: '/console/mailbox', label: 'Mailbox', writer: true },
   { id: 'tokens', href: '/console/tokens', label: 'API tokens' },
   { id: 'users', href: '/console/users', label: 'Users', owner: true },
   { id: 'settings', href: '/console/settings', label: 'Settings', owner: true },
@@ -34,7 +51,9 @@ export function ConsoleLayout(props: { ctx: ConsoleContext; title: string; child
           Herald
         </a>
         <nav aria-label="Console">
-          {NAV.filter((n) => !n.owner || user.role === 'owner').map((n) => (
+          {NAV.filter(
+            (n) => (!n.owner || user.role === 'owner') && (!n.writer || user.role !== 'viewer'),
+          ).map((n) => (
             <a href={n.href} aria-current={n.id === section ? 'page' : undefined}>
               {n.label}
             </a>

@@ -22,6 +22,7 @@ export function PublicLayout(props: {
           <link rel="alternate" type="application/atom+xml" title={`${page.name} (Atom)`} href="/feed.atom" />
           <link rel="alternate" type="application/rss+xml" title={`${page.name} (RSS)`} href="/feed.rss" />
           {props.head}
+          <script src="/js/live.js" defer></script>
         </>
       }
     >

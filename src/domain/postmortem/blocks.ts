@@ -156,6 +156,13 @@ const RULE = /^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$/
 const TABLE_SEPARATOR = /^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)+\|?\s*$/
 const FENCE = /^\s*(```|~~~)/
 
+// Runs of spaces carry no meaning outside code blocks (which the reader skips), and collapsing them
+// keeps every pattern below linear however much whitespace a line holds.
+function tidy(line: string): string {
+  const indent = /^ */.exec(line)![0]
+  return indent.slice(0, 40) + line.slice(indent.length).trimEnd().replace(/ {2,}/g, ' ')
+}
+
 function splitCells(line: string): string[] {
   const cells = line
     .trim()
@@ -175,7 +182,7 @@ function frontMatter(lines: string[]): string[] {
 
 /** The document as typed lines. */
 export function toLines(markdown: string): Line[] {
-  const raw = frontMatter(htmlToText(normalizeSource(markdown)).split('\n'))
+  const raw = frontMatter(htmlToText(normalizeSource(markdown)).split('\n').map(tidy))
   const tableRows = new Set<number>()
   raw.forEach((line, i) => {
     if (!TABLE_SEPARATOR.test(line) || !line.includes('|') || i === 0) return

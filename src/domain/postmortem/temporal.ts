@@ -55,7 +55,7 @@ const DAY_MONTH = new RegExp(
 
 const TIME_12 = /(?<![\d:.\w])(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s?([ap])\.?\s?m\b\.?/gi
 const TIME_24 =
-  /(?<![\d:.\w])([01]?\d|2[0-3])(?::|h)([0-5]\d)(?::([0-5]\d)(?:\.\d+)?)?(?![\d:]|m\b)/g
+  /(?<![\d:.\w])([01]?\d|2[0-3])(?::|h)([0-5]\d)(?::([0-5]\d)(?:\.\d+)?)?(?!\d|:\d|m\b)/g
 const ZONE_AFTER_TIME = new RegExp(
   `^(\\s*\\(\\s*|\\s*)(?:(${OFFSET_SOURCE})|(${IANA_SOURCE})|(${ZONE_ABBREVIATION_SOURCE}|[Uu][Tt][Cc]|[Gg][Mm][Tt])|(Z))(\\s*\\))?(?![A-Za-z0-9])`,
 )

@@ -16,7 +16,7 @@ export function normalizeSource(markdown: string): string {
 export function fingerprintOf(markdown: string): string {
   const normalized = normalizeSource(markdown)
     .split('\n')
-    .map((line) => line.replace(/\s+$/, ''))
+    .map((line) => line.trimEnd())
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim()
@@ -97,8 +97,8 @@ export function stripEmoji(text: string): string {
 /** Inline Markdown as plain text: emphasis, code spans, links and images removed. */
 export function stripInline(text: string): string {
   return text
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '')
-    .replace(/\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)/g, '$1')
+    .replace(/!\[([^\]\n]{0,500})\]\([^)\n]{0,2000}\)/g, '')
+    .replace(/\[([^\]\n]{1,500})\]\((?:[^()\n]|\([^)\n]{0,200}\)){0,2000}\)/g, '$1')
     .replace(/<(https?:\/\/[^>\s]+)>/g, '$1')
     .replace(/`([^`]+)`/g, '$1')
     .replace(/(\*\*|__)(?=\S)([\s\S]*?\S)\1/g, '$2')

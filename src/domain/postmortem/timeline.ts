@@ -1,4 +1,4 @@
-import type { EventKind } from '../enums.ts'
+import { EVENT_KINDS, type EventKind } from '../enums.ts'
 import { classifySection, type Chunk, type Line } from './blocks.ts'
 import { explicitEventKind } from './kinds.ts'
 import { leadingStamp, scanTemporal, type DateToken, type LeadingStamp } from './temporal.ts'
@@ -24,20 +24,49 @@ const ZONE_NOTE =
 
 const LABEL = /^([^:\d]{1,48}?):\s*(.*)$/s
 
-function head(text: string): Pick<Entry, 'stamp' | 'label' | 'parts'> {
+// A kind written out ("Detection: …", "[mitigation] …", "(escalation) …") is the kind, not part of
+// the body; this is also how an exported Herald postmortem reads back to the same events.
+const KIND_NAMES = EVENT_KINDS.join('|')
+const KIND_PREFIX = new RegExp(
+  `^(?:\\[(${KIND_NAMES})\\]|\\((${KIND_NAMES})\\)|(${KIND_NAMES})\\s*(?::|\\s[-\u2013\u2014]))\\s*`,
+  'i',
+)
+
+function kindPrefix(text: string): { kind: EventKind; rest: string } | null {
+  const m = KIND_PREFIX.exec(text)
+  if (!m) return null
+  const kind = (m[1] ?? m[2] ?? m[3])!.toLowerCase() as EventKind
+  return { kind, rest: text.slice(m[0].length) }
+}
+
+const asKind = (label: string) =>
+  (EVENT_KINDS as readonly string[]).includes(label.toLowerCase())
+    ? (label.toLowerCase() as EventKind)
+    : null
+
+function head(text: string): Pick<Entry, 'stamp' | 'label' | 'parts' | 'kind'> {
   const clean = stripInline(text)
   const stamp = leadingStamp(clean)
-  if (stamp) return { stamp, label: null, parts: stamp.rest ? [stamp.rest] : [] }
+  if (stamp) {
+    const tagged = kindPrefix(stamp.rest)
+    const rest = tagged ? tagged.rest : stamp.rest
+    return { stamp, label: null, parts: rest ? [rest] : [], kind: tagged?.kind ?? null }
+  }
   const labelled = LABEL.exec(clean)
   if (labelled && labelled[1]!.trim().split(/\s+/).length <= 6) {
     const label = plainLabel(labelled[1]!)
+    const kind = asKind(label)
     const after = leadingStamp(labelled[2]!)
     if (after && (after.time || after.date)) {
-      return { stamp: after, label, parts: [after.rest ? `${label}: ${after.rest}` : label] }
+      const body = kind ? after.rest : after.rest ? `${label}: ${after.rest}` : label
+      return { stamp: after, label, parts: [body || label], kind }
     }
-    return { stamp: null, label, parts: [clean] }
+    const body = kind ? labelled[2]!.trim() : clean
+    return { stamp: null, label, parts: [body || clean], kind }
   }
-  return { stamp: null, label: null, parts: clean ? [clean] : [] }
+  const tagged = kindPrefix(clean)
+  if (tagged) return { stamp: null, label: null, parts: [tagged.rest], kind: tagged.kind }
+  return { stamp: null, label: null, parts: clean ? [clean] : [], kind: null }
 }
 
 // A date with nothing else worth keeping: "March 5", "2015-10-21 (all times UTC)".
@@ -50,11 +79,11 @@ function dateOnly(stamp: LeadingStamp | null): DateToken | null {
   return rest.trim() === '' ? stamp.date : null
 }
 
-function entryFrom(text: string, kind: EventKind | null = null): Entry {
+function entryFrom(text: string): Entry {
   const h = head(text)
   const marker = dateOnly(h.stamp)
   if (marker) return { marker, stamp: null, label: null, parts: [], kind: null }
-  return { marker: null, ...h, kind }
+  return { marker: null, ...h }
 }
 
 const TIME_COLUMN = /\b(?:time|when|timestamp|hour|clock)\b/i

@@ -15,6 +15,9 @@ import { openIncident } from '../../app/open-incident.ts'
 import { postIncidentUpdate } from '../../app/post-incident-update.ts'
 import { resolveIncident } from '../../app/resolve-incident.ts'
 import { updateIncident } from '../../app/update-incident.ts'
+import { listSubscribers } from '../../app/list-subscribers.ts'
+import { addSubscriber, removeSubscriber } from '../../app/subscriptions.ts'
+import { canWrite } from '../../app/actor.ts'
 import { sortTimelineNewestFirst } from '../../domain/incident-status.ts'
 import { notFound } from '../../domain/errors.ts'
 import type { Component, TimelineEvent } from '../../domain/types.ts'
@@ -32,6 +35,15 @@ import {
   ApiResolveIncident,
 } from '../api/schemas.ts'
 import { apiComponent, apiEvent, apiGroup, apiIncident } from '../api/serialize.ts'
+import {
+  ApiCreateSubscriber,
+  ApiDeliveryListQuery,
+  ApiSubscriberListQuery,
+  apiCreatedSubscriber,
+  apiDelivery,
+  apiSubscriber,
+  inSubscriberTerms,
+} from '../api/subscribers.ts'
 import type { AppEnv } from '../env.ts'
 import { cachedPage } from '../cached-page.ts'
 import { apiActorOf, bearerAuth, requireWriteForMutations } from '../middleware/bearer.ts'
@@ -294,4 +306,70 @@ apiV1Routes.post('/incidents/:id/resolve', async (c) => {
     }),
   )
   return c.json({ incident: await incidentJson(c, incident.id), update: apiEvent(event) })
+})
+
+// --- subscribers ------------------------------------------------------------------------------
+
+apiV1Routes.get('/subscribers', async (c) => {
+  const q = parseApi(ApiSubscriberListQuery, c.req.query())
+  const reveal = canWrite(apiActorOf(c))
+  const result = await listSubscribers(
+    c.var.deps,
+    {
+      ...(q.search !== undefined ? { search: q.search } : {}),
+      ...(q.channel ? { channel: q.channel } : {}),
+      ...(q.state ? { state: q.state } : {}),
+      ...(q.component ? { componentId: q.component } : {}),
+      limit: q.limit,
+      offset: q.offset,
+    },
+    { countStates: false, reveal },
+  )
+  return c.json({
+    subscribers: result.subscribers.map((s) => apiSubscriber(s, reveal)),
+    total: result.total,
+    limit: result.limit,
+    offset: result.offset,
+  })
+})
+
+apiV1Routes.post('/subscribers', async (c) => {
+  const body = parseApi(ApiCreateSubscriber, await readApiJson(c))
+  const sub = await inSubscriberTerms(() =>
+    addSubscriber(c.var.deps, apiActorOf(c), {
+      channel: body.channel,
+      target: body.target,
+      ...(body.components ? { componentIds: body.components } : {}),
+      ...(body.confirmed !== undefined ? { confirmed: body.confirmed } : {}),
+    }),
+  )
+  c.header('Location', `/api/v1/subscribers/${sub.id}`)
+  return c.json(apiCreatedSubscriber(sub), 201)
+})
+
+async function subscriberOf(c: C) {
+  const id = c.req.param('id') ?? ''
+  const sub = await c.var.deps.store.getSubscriber(id)
+  if (!sub) throw notFound('Subscriber', id)
+  return sub
+}
+
+apiV1Routes.get('/subscribers/:id', async (c) =>
+  c.json(apiSubscriber(await subscriberOf(c), canWrite(apiActorOf(c)))),
+)
+
+apiV1Routes.delete('/subscribers/:id', async (c) => {
+  await removeSubscriber(c.var.deps, apiActorOf(c), c.req.param('id'))
+  return c.body(null, 204)
+})
+
+apiV1Routes.get('/subscribers/:id/deliveries', async (c) => {
+  const sub = await subscriberOf(c)
+  const q = parseApi(ApiDeliveryListQuery, c.req.query())
+  const deliveries = await c.var.deps.store.listDeliveries({
+    subscriberId: sub.id,
+    ...(q.state ? { state: q.state } : {}),
+    limit: q.limit,
+  })
+  return c.json({ deliveries: deliveries.map(apiDelivery), limit: q.limit })
 })

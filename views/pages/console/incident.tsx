@@ -1,3 +1,4 @@
+import type { DeliveryProgress } from '../../../src/app/get-delivery-progress.ts'
 import type { Component, Incident, TimelineEvent } from '../../../src/domain/types.ts'
 import { ConsoleLayout, CsrfField, type ConsoleContext } from '../../layouts/console.tsx'
 import { ConsoleAssets, type FormState } from '../../partials/console/common.tsx'
@@ -5,6 +6,7 @@ import { Composer } from '../../partials/console/composer.tsx'
 import { NotifyRow, TextareaRow } from '../../partials/console/fields.tsx'
 import { IncidentComponents } from '../../partials/console/incident-components.tsx'
 import { IncidentHeader } from '../../partials/console/incident-header.tsx'
+import { NotifyCount } from '../../partials/console/notify-count.tsx'
 import { Timeline, type TimelineContext } from '../../partials/console/timeline.tsx'
 
 export const DEFAULT_RESOLVE_MESSAGE = 'This incident has been resolved.'
@@ -25,6 +27,10 @@ export interface IncidentPageProps {
   canDeleteIncident: boolean
   forms: { header: FormState; composer: FormState; resolve: FormState }
   editing?: { eventId: string; form: FormState }
+  /** Per event id, its broadcast's delivery progress. */
+  progress?: Map<string, DeliveryProgress>
+  /** Subscribers an update would reach with the composer's current component choice. */
+  recipients?: number
 }
 
 export function timelineContext(p: {
@@ -34,6 +40,7 @@ export function timelineContext(p: {
   tz: string
   canWrite: boolean
   csrfToken: string
+  progress?: Map<string, DeliveryProgress>
 }): TimelineContext {
   return {
     incidentId: p.incident.id,
@@ -42,6 +49,7 @@ export function timelineContext(p: {
     canWrite: p.canWrite,
     canDelete: p.events.length > 1,
     componentNames: new Map(p.components.map((c) => [c.id, c.name])),
+    ...(p.progress ? { progress: p.progress } : {}),
   }
 }
 
@@ -52,6 +60,7 @@ export function IncidentPage(props: IncidentPageProps) {
   return (
     <ConsoleLayout ctx={{ ...ctx, section: 'incidents' }} title={incident.name}>
       <ConsoleAssets />
+      <link rel="stylesheet" href="/css/console-subscribers.css" />
       <div class="incident-view">
         <div class="incident-main">
           <IncidentHeader
@@ -70,6 +79,7 @@ export function IncidentPage(props: IncidentPageProps) {
               tz={props.tz}
               csrfToken={csrfToken}
               form={forms.composer}
+              {...(props.recipients !== undefined ? { recipients: props.recipients } : {})}
             />
           )}
           <section class="timeline-section" aria-labelledby="timeline-title">
@@ -84,7 +94,12 @@ export function IncidentPage(props: IncidentPageProps) {
         <aside class="incident-side">
           <IncidentComponents components={props.affected} />
           {props.canWrite && incident.status !== 'resolved' && (
-            <ResolveForm incidentId={incident.id} csrfToken={csrfToken} form={forms.resolve} />
+            <ResolveForm
+              incidentId={incident.id}
+              csrfToken={csrfToken}
+              form={forms.resolve}
+              {...(props.recipients !== undefined ? { recipients: props.recipients } : {})}
+            />
           )}
         </aside>
       </div>
@@ -94,7 +109,12 @@ export function IncidentPage(props: IncidentPageProps) {
 
 const R = 'resolve'
 
-function ResolveForm(props: { incidentId: string; csrfToken: string; form: FormState }) {
+function ResolveForm(props: {
+  incidentId: string
+  csrfToken: string
+  form: FormState
+  recipients?: number
+}) {
   const { values, errors } = props.form
   return (
     <form
@@ -116,6 +136,9 @@ function ResolveForm(props: { incidentId: string; csrfToken: string; form: FormS
         value={values.body ?? DEFAULT_RESOLVE_MESSAGE}
       />
       <NotifyRow values={values} label="Notify subscribers" />
+      {props.recipients !== undefined && (
+        <NotifyCount count={props.recipients} block={values.notify === 'off' ? 'off' : null} />
+      )}
       <div class="actions">
         <button type="submit">Resolve incident</button>
       </div>

@@ -22,6 +22,7 @@ import {
   Select,
   TextareaRow,
 } from './fields.tsx'
+import { NotifyCount } from './notify-count.tsx'
 
 const P = 'composer'
 const FIELDS = ['body', 'status', 'at', 'visibility', 'kind', 'notify', 'components']
@@ -68,6 +69,8 @@ export interface ComposerProps {
   csrfToken: string
   form: FormState
   oob?: boolean
+  /** Active subscribers an update would reach (the incident's and the chosen components). */
+  recipients?: number
 }
 
 /** The timeline composer: one form, posted with htmx into the timeline (or normally without JS). */
@@ -168,6 +171,13 @@ export function Composer(props: ComposerProps) {
         <FieldError prefix={P} name="visibility" label="Visibility" errors={errors} />
       </fieldset>
       <NotifyRow values={values} label="Notify subscribers (public updates only)" />
+      {props.recipients !== undefined && (
+        <NotifyCount
+          incidentId={incident.id}
+          count={props.recipients}
+          block={visibility === 'internal' ? 'internal' : values.notify === 'off' ? 'off' : null}
+        />
+      )}
       <div class="actions">
         <button type="submit">Post update</button>
       </div>

@@ -5,9 +5,11 @@ import {
 } from '../../../src/domain/enums.ts'
 import { msToLocalDateTime } from '../../../src/domain/local-time.ts'
 import type { TimelineEvent } from '../../../src/domain/types.ts'
+import type { DeliveryProgress } from '../../../src/app/get-delivery-progress.ts'
 import { CsrfField } from '../../layouts/console.tsx'
 import { DOM, eventDomId } from '../../ids.ts'
 import { renderMarkdown } from '../../markdown.ts'
+import { DeliveryProgressView } from './delivery-progress.tsx'
 import { FieldError, FormErrors, IncidentStatusBadge, Time, type FormState } from './common.tsx'
 import { EventKindRow, HappenedAtRow, IncidentStatusRow, TextareaRow } from './fields.tsx'
 
@@ -22,6 +24,8 @@ export interface TimelineContext {
   /** Deleting the only event is refused; its Delete button is not offered. */
   canDelete: boolean
   componentNames: Map<string, string>
+  /** Per event id, how far its broadcast got (public events that notified subscribers). */
+  progress?: Map<string, DeliveryProgress>
 }
 
 export const eventPath = (incidentId: string, eventId: string) =>
@@ -108,6 +112,13 @@ export function TimelineEventItem(props: { ctx: TimelineContext; event: Timeline
       )}
       {!internal && (
         <p class="muted notify-note">{event.notify ? 'Subscribers notified' : 'Not broadcast'}</p>
+      )}
+      {!internal && ctx.progress?.has(event.id) && (
+        <DeliveryProgressView
+          incidentId={ctx.incidentId}
+          eventId={event.id}
+          progress={ctx.progress.get(event.id) ?? null}
+        />
       )}
       {ctx.canWrite && (
         <div class="actions event-actions">

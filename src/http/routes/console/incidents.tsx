@@ -3,6 +3,10 @@ import type { z } from 'zod'
 import { deleteIncident } from '../../../app/delete-incident.ts'
 import { deleteIncidentUpdate } from '../../../app/delete-incident-update.ts'
 import { EditIncidentUpdateInput, editIncidentUpdate } from '../../../app/edit-incident-update.ts'
+import {
+  getEventDeliveryProgress,
+  getIncidentDeliveryProgress,
+} from '../../../app/get-delivery-progress.ts'
 import { getIncident } from '../../../app/get-incident.ts'
 import { getSettings } from '../../../app/get-settings.ts'
 import { listIncidents } from '../../../app/list-incidents.ts'
@@ -12,8 +16,8 @@ import { ResolveIncidentInput, resolveIncident } from '../../../app/resolve-inci
 import { UpdateIncidentInput, updateIncident } from '../../../app/update-incident.ts'
 import { notFound } from '../../../domain/errors.ts'
 import { msToLocalDateTime, parseLocalDateTime } from '../../../domain/local-time.ts'
-import type { TimelineEvent } from '../../../domain/types.ts'
-import { DOM } from '../../../../views/ids.ts'
+import type { Incident, TimelineEvent } from '../../../domain/types.ts'
+import { DOM, eventDomId } from '../../../../views/ids.ts'
 import type { ConsoleContext } from '../../../../views/layouts/console.tsx'
 import { IncidentsBoardPage } from '../../../../views/pages/console/incidents.tsx'
 import {
@@ -28,8 +32,10 @@ import {
   type FormState,
 } from '../../../../views/partials/console/common.tsx'
 import { Composer } from '../../../../views/partials/console/composer.tsx'
+import { DeliveryProgressView } from '../../../../views/partials/console/delivery-progress.tsx'
 import { IncidentComponents } from '../../../../views/partials/console/incident-components.tsx'
 import { IncidentHeader } from '../../../../views/partials/console/incident-header.tsx'
+import { NotifyCount } from '../../../../views/partials/console/notify-count.tsx'
 import {
   EventEditForm,
   TimelineEventItem,
@@ -111,14 +117,16 @@ const incidentPath = (id: string) => `/console/incidents/${id}`
 type IncidentView = Pick<
   IncidentPageProps,
   'incident' | 'events' | 'affected' | 'components' | 'tz' | 'now'
->
+> &
+  Required<Pick<IncidentPageProps, 'progress' | 'recipients'>>
 
 async function loadView(c: C, id: string): Promise<IncidentView> {
   const { deps } = c.var
-  const [detail, components, tz] = await Promise.all([
+  const [detail, components, tz, progress] = await Promise.all([
     getIncident(deps, id),
     deps.store.listComponents(),
     timeZone(c),
+    getIncidentDeliveryProgress(deps, id),
   ])
   return {
     incident: detail.incident,
@@ -127,7 +135,18 @@ async function loadView(c: C, id: string): Promise<IncidentView> {
     components,
     tz,
     now: deps.clock.now(),
+    progress,
+    recipients: await deps.store.countRecipients(detail.incident.componentIds),
   }
+}
+
+/**
+ * Who an update would reach: subscribers of the incident's components and of those the form sets
+ * a status for (the broadcast's scope, see planIncidentBroadcast).
+ */
+async function recipientsFor(c: C, incident: Incident, form: Form): Promise<number> {
+  const chosen = Object.keys(componentRequests(form)).slice(0, 500)
+  return c.var.deps.store.countRecipients([...new Set([...incident.componentIds, ...chosen])])
 }
 
 async function loadEvent(c: C, incidentId: string, eventId: string): Promise<TimelineEvent> {
@@ -172,7 +191,13 @@ const headerOf = (c: C, view: IncidentView, form: FormState = emptyForm(), oob =
   />
 )
 
-const composerOf = (c: C, view: IncidentView, form: FormState = emptyForm(), oob = false) => (
+const composerOf = (
+  c: C,
+  view: IncidentView,
+  form: FormState = emptyForm(),
+  oob = false,
+  recipients = view.recipients,
+) => (
   <Composer
     incident={view.incident}
     components={view.components}
@@ -180,6 +205,7 @@ const composerOf = (c: C, view: IncidentView, form: FormState = emptyForm(), oob
     csrfToken={c.var.csrfToken}
     form={form}
     oob={oob}
+    recipients={recipients}
   />
 )
 
@@ -368,12 +394,13 @@ incidentsRoutes.post('/incidents/:id/updates', writers, async (c) => {
   )
   if (!result.ok) {
     const state = { values: valuesOf(form, ['notify']), errors: result.errors }
+    const shown = { ...before, recipients: await recipientsFor(c, before.incident, form) }
     if (isHtmx(c)) {
       c.header('HX-Retarget', `#${DOM.composer}`)
       c.header('HX-Reswap', 'outerHTML')
-      return c.html(composerOf(c, before, state), 422)
+      return c.html(composerOf(c, shown, state), 422)
     }
-    return c.html(<IncidentPage {...pageProps(c, before, { composer: state })} />, 422)
+    return c.html(<IncidentPage {...pageProps(c, shown, { composer: state })} />, 422)
   }
   if (!isHtmx(c)) return c.redirect(incidentPath(id), 303)
   const view = await loadView(c, id)
@@ -403,6 +430,38 @@ incidentsRoutes.post('/incidents/:id/resolve', writers, async (c) => {
     return c.body(null, 204)
   }
   return c.redirect(incidentPath(id), 303)
+})
+
+// --- broadcast: who will hear, how far it got ---
+
+// The composer's "N subscribers will be notified", refreshed when its selection changes.
+incidentsRoutes.get('/incidents/:id/recipients', writers, async (c) => {
+  const incident = await c.var.deps.store.getIncident(c.req.param('id'))
+  if (!incident) throw notFound('Incident', c.req.param('id'))
+  const form: Form = c.req.query()
+  const block =
+    str(form.visibility) === 'internal' ? 'internal' : str(form.notify) === 'on' ? null : 'off'
+  return c.html(
+    <NotifyCount
+      incidentId={incident.id}
+      count={await recipientsFor(c, incident, form)}
+      block={block}
+    />,
+  )
+})
+
+// Polled by the timeline while the event's broadcast is being delivered.
+incidentsRoutes.get('/incidents/:id/events/:eventId/delivery', requireUser(), async (c) => {
+  const incidentId = c.req.param('id')
+  const event = await loadEvent(c, incidentId, c.req.param('eventId'))
+  // A navigation (no htmx) sees the bar in its place on the incident page.
+  if (!isHtmx(c)) return c.redirect(`${incidentPath(incidentId)}#${eventDomId(event.id)}`, 303)
+  const progress = await getEventDeliveryProgress(c.var.deps, event.id)
+  c.header('Cache-Control', 'no-store')
+  c.header('Vary', 'HX-Request', { append: true })
+  return c.html(
+    <DeliveryProgressView incidentId={incidentId} eventId={event.id} progress={progress} />,
+  )
 })
 
 // --- one event: show, edit, delete ---

@@ -5,7 +5,9 @@ import { auditRoutes } from './audit.tsx'
 import { authRoutes } from './auth.tsx'
 import { componentsRoutes } from './components.tsx'
 import { incidentsRoutes } from './incidents.tsx'
+import { mailboxRoutes } from './mailbox.tsx'
 import { settingsRoutes } from './settings.tsx'
+import { subscribersRoutes } from './subscribers.tsx'
 import { tokensRoutes } from './tokens.tsx'
 import { usersRoutes } from './users.tsx'
 
@@ -20,3 +22,5 @@ consoleRoutes.route('/', auditRoutes)
 consoleRoutes.route('/', incidentsRoutes)
 consoleRoutes.route('/', componentsRoutes)
 consoleRoutes.route('/', tokensRoutes)
+consoleRoutes.route('/', subscribersRoutes)
+consoleRoutes.route('/', mailboxRoutes)
