@@ -85,6 +85,7 @@ export function DeliveryProgressView(props: {
     : {
         'hx-get': deliveryProgressPath(props.incidentId, props.eventId),
         'hx-trigger': POLL_TRIGGER,
+        'hx-target': 'this',
         'hx-swap': 'outerHTML',
       }
   return (

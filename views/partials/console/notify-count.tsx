@@ -32,8 +32,10 @@ export function NotifyCount(props: {
         'hx-get': recipientsPath(props.incidentId),
         'hx-trigger': `change from:#${DOM.composer}`,
         'hx-include': include,
+        // The composer form sets hx-target for its own post; this must not inherit it.
+        'hx-target': 'this',
         'hx-swap': 'outerHTML',
-        'hx-sync': 'this:replace',
+        'hx-sync': 'this:queue last',
       }
     : {}
   return (
