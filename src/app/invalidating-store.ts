@@ -23,7 +23,24 @@ const PRIVATE_CHANGES = new Set<Change['type']>([
   'delivery.replay',
   'subscriber.outcome',
   'mail.capture',
+  'page.bump',
 ])
+
+/** True when a change can alter public output (the page, feeds, the v2 API, badges). */
+export const isPublicChange = (c: Change) => !PRIVATE_CHANGES.has(c.type)
+
+/**
+ * Workers: every public write also bumps the shared page version, in the same write set, so that
+ * other isolates notice their cached pages are stale (see adapters/cache/versioned.ts).
+ */
+export function withPageVersion(store: Store): Store {
+  return {
+    ...store,
+    commit(changes) {
+      return store.commit(changes.some(isPublicChange) ? [...changes, { type: 'page.bump' }] : changes)
+    },
+  }
+}
 
 /**
  * Every committed write drops the rendered-page cache, so the public page is never staler than the

@@ -1,4 +1,9 @@
-import type { DeliveryState, SubscriberChannel, SubscriberState } from '../domain/enums.ts'
+import type {
+  DeliveryState,
+  PostmortemState,
+  SubscriberChannel,
+  SubscriberState,
+} from '../domain/enums.ts'
 import type {
   ApiToken,
   AuditEntry,
@@ -12,6 +17,7 @@ import type {
   ComponentStatusChange,
   Incident,
   PageSettings,
+  Postmortem,
   Session,
   TimelineEvent,
   User,
@@ -97,11 +103,16 @@ export type Change =
   /** A webhook subscriber's outcome: success resets the streak; dead adds one and may quarantine. */
   | { type: 'subscriber.outcome'; id: string; ok: boolean; quarantineAt: number }
   | { type: 'mail.capture'; mail: CapturedMail }
+  /** Bumps the shared page version (Workers: tells other isolates their cached pages are stale). */
+  | { type: 'page.bump' }
   | { type: 'maintenance.insert'; maintenance: Maintenance }
   /** Rewrites the row and its component links. */
   | { type: 'maintenance.update'; maintenance: Maintenance }
   | { type: 'maintenance.delete'; id: string }
   | { type: 'maintenanceUpdate.insert'; update: MaintenanceUpdate }
+  /** Inserts the incident's postmortem or replaces it whole (todos included). */
+  | { type: 'postmortem.put'; postmortem: Postmortem }
+  | { type: 'postmortem.delete'; incidentId: string }
 
 export interface IncidentQuery {
   state?: 'open' | 'resolved' | 'all'
@@ -175,6 +186,9 @@ export interface Store {
   /** Forgets a counter (after a successful login). */
   clearRateLimit(key: string): Promise<void>
 
+  /** The shared page version that every public write bumps on Workers (0 before the first). */
+  pageVersion(): Promise<number>
+
   // Broadcast (issue 4)
   getSubscriber(id: string): Promise<Subscriber | null>
   getSubscriberByTarget(channel: SubscriberChannel, target: string): Promise<Subscriber | null>
@@ -229,6 +243,13 @@ export interface Store {
    * ones whose end passed, and scheduled ones within `reminderMs` of their start without a reminder.
    */
   listDueMaintenances(now: number, reminderMs: number): Promise<Maintenance[]>
+
+  // Postmortems (issue 6)
+  getPostmortem(incidentId: string): Promise<Postmortem | null>
+  /** The postmortem imported from a document with this fingerprint, if any. */
+  getPostmortemByFingerprint(fingerprint: string): Promise<Postmortem | null>
+  /** Newest first by updatedAt; narrowed to some incidents or one state when asked. */
+  listPostmortems(query?: { incidentIds?: string[]; state?: PostmortemState }): Promise<Postmortem[]>
 }
 
 /** Rendered public output, cached until the next write (DESIGN.md principle 1). */

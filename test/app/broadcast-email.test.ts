@@ -274,3 +274,22 @@ describe('the composed message', () => {
     expect(headers.get('subject')).toEqual(['[Acme Status] Outage Bcc: x@y'])
   })
 })
+
+describe('emailTemplate', () => {
+  it('gives each recipient exactly what buildEmail would, from one rendering', async () => {
+    const { buildEmail, emailTemplate } = await import('../../src/app/broadcast/formats/email.ts')
+    const f = await import('./broadcast-fixtures.ts')
+    for (const content of [f.incidentContent(), f.openedContent(), f.componentContent()]) {
+      const template = emailTemplate(content, f.identity)
+      for (const n of [1, 2, 3]) {
+        const r = f.recipient({
+          deliveryId: `d_b${n}_s${n}`,
+          target: `person${n}@example.test`,
+          manageUrl: `https://status.example.test/subscriptions/tok${n}Ab-_`,
+          unsubscribeUrl: `https://status.example.test/subscriptions/tok${n}Ab-_/unsubscribe`,
+        })
+        expect(template(r)).toEqual(buildEmail(content, r, f.identity))
+      }
+    }
+  })
+})

@@ -305,7 +305,7 @@ export function createBroadcastStore(db: SqliteDb) {
         .where(
           inArray(
             s.deliveries.id,
-            sql`(select d.id from ${s.deliveries} d
+            sql`(select d.id from ${s.deliveries} d indexed by deliveries_open_due_idx
               where d.state in ('pending', 'retrying') and d.next_attempt_at <= ${now}
               and not exists (select 1 from ${s.deliveries} e
                 where e.subscriber_id = d.subscriber_id and e.incident_id = d.incident_id

@@ -12,6 +12,7 @@ import type {
 } from '../../domain/types.ts'
 import { createBroadcastStore } from './broadcast-store.ts'
 import { createMaintenanceStore } from './maintenance-store.ts'
+import { createPostmortemStore } from './postmortem-store.ts'
 import * as s from './schema.ts'
 
 // Works on any drizzle SQLite database (better-sqlite3 or D1): every read is awaited, every write
@@ -61,6 +62,7 @@ function auditRow(e: AuditEntry): typeof s.auditLog.$inferInsert {
 export function createDrizzleStore(db: SqliteDb, atomic: RunAtomic): Store {
   const broadcast = createBroadcastStore(db)
   const maintenance = createMaintenanceStore(db)
+  const postmortem = createPostmortemStore(db)
   // The reads on every request path (sessions, tokens, the component list) are prepared once:
   // building and preparing a drizzle query costs more than running it against SQLite.
   const hot = {
@@ -191,8 +193,18 @@ export function createDrizzleStore(db: SqliteDb, atomic: RunAtomic): Store {
         return [db.update(s.apiTokens).set({ lastUsedAt: change.at }).where(eq(s.apiTokens.id, change.id))]
       case 'audit.insert':
         return [db.insert(s.auditLog).values(auditRow(change.entry))]
+      case 'page.bump':
+        return [
+          db
+            .insert(s.pageState)
+            .values({ id: 1, version: 1 })
+            .onConflictDoUpdate({ target: s.pageState.id, set: { version: sql`${s.pageState.version} + 1` } }),
+        ]
       default: {
-        const queries = broadcast.writeQueries(change) ?? maintenance.writeQueries(change)
+        const queries =
+          broadcast.writeQueries(change) ??
+          maintenance.writeQueries(change) ??
+          postmortem.writeQueries(change)
         if (!queries) throw new Error(`Unknown change ${(change as Change).type}`)
         return queries
       }
@@ -233,9 +245,15 @@ export function createDrizzleStore(db: SqliteDb, atomic: RunAtomic): Store {
   return {
     ...broadcast.reads,
     ...maintenance.reads,
+    ...postmortem.reads,
     async commit(changes) {
       if (changes.length === 0) return
       await atomic(changes.flatMap(writeQueries))
+    },
+
+    async pageVersion() {
+      const [row] = await db.select({ v: s.pageState.version }).from(s.pageState).where(eq(s.pageState.id, 1))
+      return row?.v ?? 0
     },
 
     async getSettings() {

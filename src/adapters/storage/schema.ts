@@ -1,5 +1,13 @@
 import { sql } from 'drizzle-orm'
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import {
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core'
 import {
   BROADCAST_KINDS,
   COMPONENT_STATUSES,
@@ -8,6 +16,7 @@ import {
   IMPACTS,
   INCIDENT_STATUSES,
   MAINTENANCE_STATUSES,
+  POSTMORTEM_STATES,
   ROLES,
   SUBSCRIBER_CHANNELS,
   SUBSCRIBER_STATES,
@@ -299,6 +308,11 @@ export const deliveries = sqliteTable(
   (t) => [
     uniqueIndex('deliveries_broadcast_subscriber_idx').on(t.broadcastId, t.subscriberId),
     index('deliveries_due_idx').on(t.state, t.nextAttemptAt),
+    // What a claim walks: only open deliveries, in due order (claimDeliveries names it explicitly;
+    // left to itself SQLite picks a wider index and scans every pending row of a big fan-out).
+    index('deliveries_open_due_idx')
+      .on(t.nextAttemptAt, t.id)
+      .where(sql`state in ('pending', 'retrying')`),
     index('deliveries_lease_idx').on(t.state, t.leaseUntil),
     index('deliveries_subscriber_idx').on(t.subscriberId, t.incidentId, t.id),
   ],
@@ -378,4 +392,43 @@ export const maintenanceUpdates = sqliteTable(
     authorName: text('author_name'),
   },
   (t) => [index('maintenance_updates_idx').on(t.maintenanceId, t.at, t.id)],
+)
+
+// One row: a counter every public write bumps, so Workers isolates (each with its own page cache)
+// can tell that another isolate changed the page (issue 3).
+export const pageState = sqliteTable('page_state', {
+  id: integer('id').primaryKey(),
+  version: integer('version').notNull(),
+})
+
+// Postmortems (issue 6): one per incident, gone with it. The timeline is the incident's own events;
+// the fingerprint of an imported document is unique so the same file cannot be imported twice.
+export const postmortems = sqliteTable(
+  'postmortems',
+  {
+    incidentId: text('incident_id')
+      .primaryKey()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    state: text('state', { enum: POSTMORTEM_STATES }).notNull(),
+    summary: text('summary').notNull().default(''),
+    impactText: text('impact_text').notNull().default(''),
+    usersAffectedPercent: real('users_affected_percent'),
+    rootCause: text('root_cause').notNull().default(''),
+    resolution: text('resolution').notNull().default(''),
+    measures: text('measures').notNull().default(''),
+    lessons: text('lessons'),
+    // JSON array of {id, text, owner, done}.
+    todos: text('todos').notNull().default('[]'),
+    sourceFingerprint: text('source_fingerprint'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    publishedAt: integer('published_at'),
+    publishedBy: text('published_by'),
+  },
+  (t) => [
+    uniqueIndex('postmortems_fingerprint_idx')
+      .on(t.sourceFingerprint)
+      .where(sql`source_fingerprint is not null`),
+    index('postmortems_state_idx').on(t.state, t.updatedAt),
+  ],
 )

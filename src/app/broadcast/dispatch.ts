@@ -5,7 +5,7 @@ import type { Change, HttpAttempt, SendOutcome } from '../ports.ts'
 import { assembleContent, mailIdentity, pageBaseUrl } from './assemble.ts'
 import type { BroadcastContent, MailIdentity, Recipient } from './content.ts'
 import { discordBody, slackBody, teamsBody } from './formats/chat.ts'
-import { buildEmail } from './formats/email.ts'
+import { emailTemplate } from './formats/email.ts'
 import { webhookBody } from './formats/statuspage.ts'
 import { signWebhook } from './sign.ts'
 
@@ -129,6 +129,7 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
   // Content is read once per broadcast and reused for every recipient; a few broadcasts are live
   // at a time, so a small map suffices.
   const contents = new Map<string, Promise<BroadcastContent | null>>()
+  const templates = new Map<string, ReturnType<typeof emailTemplate>>()
   const contentFor = (broadcastId: string) => {
     let hit = contents.get(broadcastId)
     if (!hit) {
@@ -160,8 +161,16 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
       manageUrl: `${ctx.base}/subscriptions/${sub.manageToken}`,
       unsubscribeUrl: `${ctx.base}/subscriptions/${sub.manageToken}/unsubscribe`,
     }
-    if (sub.channel === 'email')
-      return judgeMail(await deps.mailer.send(buildEmail(content, recipient, ctx.identity)))
+    if (sub.channel === 'email') {
+      const key = `${d.broadcastId}\n${ctx.identity.from}\n${ctx.identity.replyTo}\n${ctx.identity.host}`
+      let template = templates.get(key)
+      if (!template) {
+        template = emailTemplate(content, ctx.identity)
+        templates.set(key, template)
+        if (templates.size > 32) templates.delete(templates.keys().next().value as string)
+      }
+      return judgeMail(await deps.mailer.send(template(recipient)))
+    }
     const body =
       sub.channel === 'webhook'
         ? webhookBody(content, recipient)

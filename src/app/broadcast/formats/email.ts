@@ -260,3 +260,49 @@ function hash64(text: string): string {
   }
   return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0')
 }
+
+// Rendering the mail (markdown, JSX layout) costs far more than sending it; only the address,
+// the Message-ID and the two subscription links differ between recipients. So a broadcast's mail
+// is rendered once with placeholders, and each recipient's copy is a few string substitutions.
+const SLOT = {
+  deliveryId: 'hrldslotdelivery7q',
+  manageUrl: 'https://hrldslotmanage7q.invalid/m',
+  unsubscribeUrl: 'https://hrldslotunsub7q.invalid/u',
+}
+
+/** buildEmail for many recipients of one broadcast: same output, rendered once. */
+export function emailTemplate(
+  content: BroadcastContent,
+  identity: MailIdentity,
+): (recipient: Recipient) => MailMessage {
+  const proto = buildEmail(
+    content,
+    {
+      subscriberId: '',
+      channel: 'email',
+      target: 'slot@example.invalid',
+      deliveryId: SLOT.deliveryId,
+      manageUrl: SLOT.manageUrl,
+      unsubscribeUrl: SLOT.unsubscribeUrl,
+    },
+    identity,
+  )
+  const host = hostPart(identity.host)
+  const perRecipient = proto.messageId.includes(SLOT.deliveryId)
+  return (r) => {
+    const fill = (text: string) =>
+      text.split(SLOT.manageUrl).join(r.manageUrl).split(SLOT.unsubscribeUrl).join(r.unsubscribeUrl)
+    const headers: Record<string, string> = {}
+    for (const [name, value] of Object.entries(proto.headers)) {
+      headers[name] = name === 'List-Unsubscribe' ? `<${headerUrl(r.unsubscribeUrl)}>` : value
+    }
+    return {
+      ...proto,
+      to: headerText(r.target),
+      text: fill(proto.text),
+      html: fill(proto.html),
+      messageId: perRecipient ? deliveryMessageId(r.deliveryId, host) : proto.messageId,
+      headers,
+    }
+  }
+}

@@ -1,0 +1,1 @@
+CREATE INDEX `deliveries_open_due_idx` ON `deliveries` (`next_attempt_at`,`id`) WHERE state in ('pending', 'retrying');
