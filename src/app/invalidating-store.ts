@@ -20,6 +20,7 @@ const PRIVATE_CHANGES = new Set<Change['type']>([
   'broadcast.insert',
   'broadcast.expand',
   'delivery.settle',
+  'delivery.delivered',
   'delivery.replay',
   'subscriber.outcome',
   'mail.capture',

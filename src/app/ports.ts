@@ -98,6 +98,8 @@ export type Change =
       error?: string | null
       status?: number | null
     }
+  /** Many deliveries delivered at once (one statement per chunk, not one per delivery). */
+  | { type: 'delivery.delivered'; ids: string[]; at: number; status: number | null }
   /** Dead (or stuck) deliveries back to pending, keeping their ids. */
   | { type: 'delivery.replay'; ids: string[]; at: number }
   /** A webhook subscriber's outcome: success resets the streak; dead adds one and may quarantine. */

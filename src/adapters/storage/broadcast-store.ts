@@ -182,6 +182,20 @@ export function createBroadcastStore(db: SqliteDb) {
             })
             .where(eq(s.deliveries.id, change.id)),
         ]
+      case 'delivery.delivered':
+        return chunks(change.ids).map((ids) =>
+          db
+            .update(s.deliveries)
+            .set({
+              state: 'delivered',
+              leaseUntil: null,
+              updatedAt: change.at,
+              deliveredAt: change.at,
+              lastError: null,
+              lastStatus: change.status,
+            })
+            .where(inArray(s.deliveries.id, ids)),
+        )
       case 'delivery.replay':
         return chunks(change.ids).map((ids) =>
           db

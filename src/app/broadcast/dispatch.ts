@@ -266,7 +266,7 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
       }
     }
     await Promise.all(Array.from({ length: Math.min(opts.concurrency, claimed.length) }, worker))
-    await deps.store.commit(changes)
+    await deps.store.commit(batchDelivered(changes))
     for (const sub of quarantined)
       deps.log.warn('webhook subscriber quarantined after repeated failures', {
         subscriber: sub.id,
@@ -324,4 +324,22 @@ export function safeTarget(target: string): string {
   } catch {
     return target.slice(0, 80)
   }
+}
+
+/** Folds single "delivered" outcomes into one change per status code (far fewer statements). */
+function batchDelivered(changes: Change[]): Change[] {
+  const out: Change[] = []
+  const groups = new Map<string, { ids: string[]; at: number; status: number | null }>()
+  for (const c of changes) {
+    if (c.type === 'delivery.settle' && c.state === 'delivered') {
+      const status = c.status ?? null
+      const key = String(status)
+      const group = groups.get(key) ?? { ids: [], at: c.at, status }
+      group.ids.push(c.id)
+      group.at = Math.max(group.at, c.at)
+      groups.set(key, group)
+    } else out.push(c)
+  }
+  for (const g of groups.values()) out.push({ type: 'delivery.delivered', ...g })
+  return out
 }
