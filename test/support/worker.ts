@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -18,12 +18,24 @@ export interface TestWorker {
   url: string
   /** A request to the Worker; relative paths are resolved against its URL. */
   fetch(path: string, init?: RequestInit): Promise<Response>
+  /** Runs the scheduled (cron) handler once; only with `cron: true`. */
+  scheduled(cron?: string): Promise<void>
   close(): Promise<void>
 }
 
-export async function startTestWorker(
-  opts: { vars?: Record<string, string> } = {},
-): Promise<TestWorker> {
+export interface TestWorkerOptions {
+  /** Vars on top of wrangler.toml's (SMTP_URL, WEBHOOK_ALLOWED_HOSTS…). */
+  vars?: Record<string, string>
+  /**
+   * Start from a copy of wrangler.toml without [assets], so that scheduled() works: wrangler 4.50
+   * cannot trigger a cron locally while [assets] is configured. Static files are then not served.
+   */
+  cron?: boolean
+  /** false: no queue consumer, so queue messages are sent and never delivered (as if lost). */
+  queueConsumer?: boolean
+}
+
+export async function startTestWorker(opts: TestWorkerOptions = {}): Promise<TestWorker> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-worker-'))
   const removeDir = () => rmSync(dir, { recursive: true, force: true })
   try {
@@ -42,8 +54,15 @@ export async function startTestWorker(
         .map(([k, v]) => `${k}=${JSON.stringify(v)}\n`)
         .join(''),
     )
+    const config =
+      opts.cron || opts.queueConsumer === false
+        ? writeVariantConfig(dir, {
+            assets: !opts.cron,
+            queueConsumer: opts.queueConsumer !== false,
+          })
+        : join(ROOT, 'wrangler.toml')
     const worker = await unstable_startWorker({
-      config: join(ROOT, 'wrangler.toml'),
+      config,
       envFiles: [envFile],
       dev: {
         persist: dir,
@@ -66,6 +85,13 @@ export async function startTestWorker(
       return {
         url,
         fetch: (path, init) => fetch(new URL(path, url), init),
+        async scheduled(cron = '* * * * *') {
+          if (!opts.cron) throw new Error('startTestWorker({ cron: true }) to run scheduled()')
+          // wrangler's test-scheduled route (dev.testScheduled below).
+          const res = await fetch(`${url}/__scheduled?cron=${encodeURIComponent(cron)}`)
+          const text = await res.text()
+          if (!res.ok) throw new Error(`scheduled() answered ${res.status}: ${text.slice(0, 300)}`)
+        },
         close: () => (closing ??= worker.dispose().finally(removeDir)),
       }
     } catch (err) {
@@ -76,4 +102,39 @@ export async function startTestWorker(
     removeDir()
     throw err
   }
+}
+
+/**
+ * wrangler.toml less some sections, written next to the test's database with its paths made
+ * absolute. The D1 binding and database id are unchanged, so it opens the database that
+ * `wrangler d1 migrations apply` (reading the real wrangler.toml) prepared.
+ */
+function writeVariantConfig(
+  dir: string,
+  keep: { assets: boolean; queueConsumer: boolean },
+): string {
+  const drop = new Set<string>()
+  if (!keep.assets) drop.add('[assets]')
+  if (!keep.queueConsumer) drop.add('[[queues.consumers]]')
+  let skipping = false
+  const lines: string[] = []
+  for (const line of readFileSync(join(ROOT, 'wrangler.toml'), 'utf8').split('\n')) {
+    const header = /^\s*(\[\[?[\w.]+\]\]?)\s*$/.exec(line)?.[1]
+    if (header) skipping = drop.has(header)
+    if (skipping) continue
+    // Paths in wrangler.toml are relative to it: main, migrations_dir and every "./…" value
+    // ([alias], the assets directory).
+    lines.push(
+      line.replace(
+        /^(\s*([\w"'.-]+)\s*=\s*)"([^"]*)"/,
+        (whole, lhs: string, key: string, value: string) =>
+          key === 'main' || key === 'migrations_dir' || /^\.\.?\//.test(value)
+            ? `${lhs}${JSON.stringify(join(ROOT, value))}`
+            : whole,
+      ),
+    )
+  }
+  const file = join(dir, 'wrangler.toml')
+  writeFileSync(file, lines.join('\n'))
+  return file
 }

@@ -1,14 +1,23 @@
-import type { DrizzleD1Database } from 'drizzle-orm/d1'
+import type { D1Database } from '@cloudflare/workers-types'
 import type { RunAtomic, WriteQuery } from './drizzle-store.ts'
-import type * as schema from './schema.ts'
 
 // D1 has no interactive transactions: a batch is its only atomic unit (the statements run in one
 // implicit transaction and a failing one rolls back the rest), which is why use cases hand storage
 // one write set instead of writing as they go.
-export function createD1Atomic(db: DrizzleD1Database<typeof schema>): RunAtomic {
+//
+// The statements go to D1's own batch() rather than drizzle's: drizzle-orm 0.45's D1 batch cannot
+// bind the parameters of a raw `sql` statement (drizzle-orm#2277, "Cannot read properties of
+// undefined (reading 'bind')"), and expanding a broadcast is one. Same SQL, same parameters.
+export function createD1Atomic(d1: D1Database): RunAtomic {
   return async (queries: WriteQuery[]) => {
-    const [first, ...rest] = queries
-    if (first === undefined) return
-    await db.batch([first, ...rest])
+    if (queries.length === 0) return
+    const statements = queries.map((q) => {
+      const { sql, params } = (typeof q.toSQL === 'function' ? q.toSQL() : q.getQuery()) as {
+        sql: string
+        params: unknown[]
+      }
+      return d1.prepare(sql).bind(...params)
+    })
+    await d1.batch(statements)
   }
 }

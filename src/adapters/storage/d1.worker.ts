@@ -11,7 +11,7 @@ import { createSweeper, type Sweeper } from './sweep.ts'
 /** The store on a D1 binding. */
 export function createD1Store(d1: D1Database): Store {
   const db = drizzle(d1, { schema })
-  return createDrizzleStore(db, createD1Atomic(db))
+  return createDrizzleStore(db, createD1Atomic(d1))
 }
 
 /** Housekeeping deletes (expired sessions, stale rate-limit counters) on a D1 binding. */

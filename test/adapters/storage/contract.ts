@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Change, Store } from '../../../src/app/ports.ts'
-import type { Component, Incident, TimelineEvent } from '../../../src/domain/types.ts'
+import type { Component, Incident, Subscriber, TimelineEvent } from '../../../src/domain/types.ts'
 
 // The storage contract: the same scenarios run on every driver (better-sqlite3 now, D1 through
 // miniflare with the Workers runtime). A driver-specific skip must be listed here with its reason.
@@ -244,6 +244,72 @@ export function runStorageContract(driver: string, factory: StoreFactory) {
         expect(await store.getIncident('inc1')).toBeNull()
         expect(await store.getEvent('ev1')).toBeNull()
         expect(await store.getComponent('c1')).not.toBeNull()
+      }))
+
+    it('expands a broadcast into deliveries in batches, scoped by component and group, once', () =>
+      withStore(async (store) => {
+        const sub = (id: string, over: Partial<Subscriber> = {}): Subscriber => ({
+          id,
+          channel: 'email',
+          target: `${id}@example.test`,
+          state: 'active',
+          allComponents: true,
+          componentIds: [],
+          groupIds: [],
+          manageToken: `manage-${id}-0123456789`,
+          confirmTokenHash: null,
+          confirmExpiresAt: null,
+          secret: null,
+          previousSecret: null,
+          previousSecretUntil: null,
+          failureStreak: 0,
+          createdAt: T0,
+          confirmedAt: T0,
+          unsubscribedAt: null,
+          ...over,
+        })
+        await store.commit([
+          { type: 'component.insert', component: component('c1') },
+          { type: 'component.insert', component: component('c2', { position: 2 }) },
+          { type: 'subscriber.insert', subscriber: sub('s1') },
+          { type: 'subscriber.insert', subscriber: sub('s2', { allComponents: false, componentIds: ['c1'] }) },
+          { type: 'subscriber.insert', subscriber: sub('s3', { allComponents: false, componentIds: ['c2'] }) },
+          { type: 'subscriber.insert', subscriber: sub('s4', { state: 'unsubscribed' }) },
+          { type: 'subscriber.insert', subscriber: sub('s5', { confirmedAt: T0 + 10_000 }) },
+          {
+            type: 'broadcast.insert',
+            broadcast: {
+              id: 'b1',
+              kind: 'incident_opened',
+              incidentId: 'inc1',
+              eventId: 'ev1',
+              statusChangeId: null,
+              componentIds: ['c1'],
+              createdAt: T0 + 1000,
+              expandedThrough: null,
+              expandedAt: null,
+            },
+          },
+        ])
+        const b = (await store.getBroadcast('b1'))!
+        expect(await store.countRecipients(['c1'])).toBe(3)
+        const first = await store.expansionBound(b, null, 1)
+        expect(first).toBe('s1')
+        await store.commit([{ type: 'broadcast.expand', broadcastId: 'b1', after: null, through: first, at: T0 + 2000 }])
+        await store.commit([{ type: 'broadcast.expand', broadcastId: 'b1', after: first, through: null, at: T0 + 2000 }])
+        // Running the last batch again (a crash before the cursor moved) adds nothing.
+        await store.commit([{ type: 'broadcast.expand', broadcastId: 'b1', after: first, through: null, at: T0 + 2000 }])
+        const deliveries = await store.listDeliveries({ broadcastId: 'b1' })
+        expect(deliveries.map((d) => d.subscriberId).sort()).toEqual(['s1', 's2'])
+        expect(deliveries.every((d) => d.id === `d_b1_${d.subscriberId}` && d.state === 'pending')).toBe(true)
+        expect((await store.getBroadcast('b1'))!.expandedAt).toBe(T0 + 2000)
+        const claimed = await store.claimDeliveries(T0 + 3000, T0 + 60_000, 10)
+        expect(claimed.map((d) => [d.id, d.state, d.attempts])).toEqual([
+          ['d_b1_s1', 'sending', 1],
+          ['d_b1_s2', 'sending', 1],
+        ])
+        await store.commit([{ type: 'delivery.delivered', ids: ['d_b1_s1', 'd_b1_s2'], at: T0 + 4000, status: null }])
+        expect((await store.deliveryCounts(['b1'])).get('b1')).toMatchObject({ delivered: 2, pending: 0 })
       }))
   })
 }

@@ -1,0 +1,261 @@
+import { Webhook } from 'standardwebhooks'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startHookReceiver, type Hook } from '../support/hook-receiver.ts'
+import { startTestWorker, type TestWorker } from '../support/worker.ts'
+import { startSmtpRecorder, type SmtpRecorder } from './smtp-recorder.ts'
+
+// Broadcast on Workers, end to end under workerd with local D1 and local Queues: a real
+// smtp-server and a real node:http receiver on 127.0.0.1; everything set up as a new user would,
+// through the console forms and /api/v1. Opening an incident commits the broadcast and sends a
+// JOBS message; the queue consumer delivers it (nothing here triggers delivery by hand).
+//
+// Cron triggers: wrangler 4.50 cannot trigger a cron locally while [assets] is configured, so the
+// sweep test runs the same Worker from a copy of wrangler.toml without [assets] (and without a
+// queue consumer, so the broadcast's queue message is as good as lost), through wrangler's
+// /__scheduled route.
+
+const BASE_URL = 'https://status.herald.test'
+const PAGE = 'Acme Status'
+const WAIT_MS = 20_000
+// Setting up (scrypt hashing inside workerd) plus the waits, on a loaded 2-core machine.
+const TEST_MS = 60_000
+
+interface Console {
+  /** An API token with write scope for a new owner made through /console/setup. */
+  token: string
+}
+
+async function setUpOwner(worker: TestWorker): Promise<Console> {
+  const jar = new Map<string, string>()
+  const request = async (path: string, form?: Record<string, string>) => {
+    const res = await worker.fetch(path, {
+      method: form ? 'POST' : 'GET',
+      redirect: 'manual',
+      headers: {
+        cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
+        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
+      ...(form ? { body: new URLSearchParams(form).toString() } : {}),
+    })
+    for (const cookie of res.headers.getSetCookie()) {
+      const [pair = ''] = cookie.split(';')
+      const eq = pair.indexOf('=')
+      jar.set(pair.slice(0, eq), pair.slice(eq + 1))
+    }
+    return { status: res.status, html: await res.text() }
+  }
+  const csrf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
+
+  const setup = await request('/console/setup')
+  const done = await request('/console/setup', {
+    _csrf: csrf(setup.html),
+    name: 'Ada Owner',
+    email: 'ada@herald.test',
+    password: 'correct horse battery staple',
+    confirm: 'correct horse battery staple',
+    pageName: PAGE,
+    timeZone: 'UTC',
+  })
+  expect(done.status).toBe(303)
+  const tokens = await request('/console/tokens')
+  const created = await request('/console/tokens', {
+    _csrf: csrf(tokens.html),
+    name: 'broadcast test',
+    scope: 'write',
+  })
+  expect(created.status).toBe(201)
+  const token = /value="(hrld_[^"]+)"/.exec(created.html)?.[1]
+  expect(token).toBeDefined()
+  return { token: token! }
+}
+
+function apiOf(worker: TestWorker, token: string) {
+  return async (method: string, path: string, body?: unknown) => {
+    const res = await worker.fetch(`/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    })
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return { status: res.status, json: (await res.json()) as any }
+  }
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined) {
+  const deadline = Date.now() + WAIT_MS
+  for (;;) {
+    const value = await probe()
+    if (value !== undefined) return value
+    if (Date.now() > deadline)
+      throw new Error(`gave up after ${WAIT_MS / 1000}s waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+function verified(hook: Hook, secret: string) {
+  const request = hook.requests[0]!
+  const headers: Record<string, string> = {}
+  for (const name of ['webhook-id', 'webhook-timestamp', 'webhook-signature'])
+    headers[name] = String(request.headers[name] ?? '')
+  // An independent verifier: throws unless the signature is right and the timestamp is recent.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const payload = new Webhook(secret).verify(request.body, headers) as any
+  return { id: headers['webhook-id']!, payload }
+}
+
+describe('broadcast on Workers (queue consumer, worker-mailer, fetch)', () => {
+  let smtp: SmtpRecorder
+  let hook: Hook
+  let worker: TestWorker
+
+  beforeAll(async () => {
+    smtp = await startSmtpRecorder()
+    hook = await startHookReceiver([{ status: 204 }])
+    worker = await startTestWorker({
+      vars: {
+        SMTP_URL: smtp.url(),
+        WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+        MAIL_FROM: 'Acme Status <status@herald.test>',
+        BASE_URL,
+      },
+    })
+  }, 90_000)
+  afterAll(async () => {
+    await worker?.close()
+    await hook?.close()
+    await smtp?.close()
+  })
+
+  it(
+    'mails and posts an opened incident to every subscriber, driven by the JOBS queue',
+    async () => {
+      const { token } = await setUpOwner(worker)
+      const api = apiOf(worker, token)
+      const people = ['ada@example.com', 'bo@example.com', 'cy@example.com']
+      const emailSubs = []
+      for (const target of people) {
+        const res = await api('POST', '/subscribers', { channel: 'email', target, confirmed: true })
+        expect(res.status).toBe(201)
+        emailSubs.push(res.json)
+      }
+      const webhookSub = await api('POST', '/subscribers', { channel: 'webhook', target: hook.url })
+      expect(webhookSub.status).toBe(201)
+      expect(webhookSub.json.secret).toMatch(/^whsec_/)
+
+      const opened = await api('POST', '/incidents', {
+        name: 'Checkout is failing',
+        impact: 'major',
+        body: 'Card payments fail for some customers. We are looking into it.',
+      })
+      expect(opened.status).toBe(201)
+      const incidentId: string = opened.json.id
+
+      const mails = await until('three mails', () =>
+        smtp.messages.length >= people.length ? smtp.messages : undefined,
+      )
+      await until('the webhook', () => hook.requests[0])
+
+      expect(mails.flatMap((m) => m.rcptTo).sort()).toEqual(people)
+      for (const mail of mails) {
+        expect(mail.mailFrom).toBe('status@herald.test')
+        // SMTP_URL's credentials, percent-decoded.
+        expect(mail.user).toBe('herald')
+        expect(mail.headers.subject).toBe(`[${PAGE}] Checkout is failing`)
+        expect(mail.headers.from).toBe('"Acme Status" <status@herald.test>')
+        // The opening mail is the root of the incident's thread.
+        expect(mail.headers['message-id']).toBe(`<incident-${incidentId}@status.herald.test>`)
+        expect(mail.headers['list-id']).toBe(`${PAGE} <status.status.herald.test>`)
+        expect(mail.headers['list-unsubscribe']).toMatch(
+          /^<https:\/\/status\.herald\.test\/subscriptions\/[^/>\s]+\/unsubscribe>$/,
+        )
+        expect(mail.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click')
+        expect(mail.raw).toMatch(/Content-Type: text\/plain/)
+        expect(mail.raw).toMatch(/Content-Type: text\/html/)
+        expect(mail.raw).toContain('Card payments fail for some customers.')
+      }
+      // Each recipient has a link of their own.
+      expect(new Set(mails.map((m) => m.headers['list-unsubscribe'])).size).toBe(people.length)
+      // One invocation's sends share connections.
+      expect(smtp.connections).toBeLessThan(people.length)
+
+      expect(hook.requests).toHaveLength(1)
+      const { id, payload } = verified(hook, webhookSub.json.secret)
+      expect(payload.incident).toMatchObject({ id: incidentId, name: 'Checkout is failing' })
+      expect(payload.incident.incident_updates[0].body).toBe(
+        'Card payments fail for some customers. We are looking into it.',
+      )
+
+      // The outcome is recorded: the webhook's delivery is the one whose id it carried.
+      const deliveries = await until('the webhook delivery to be recorded', async () => {
+        const res = await api('GET', `/subscribers/${webhookSub.json.id}/deliveries`)
+        return res.json.deliveries?.[0]?.state === 'delivered' ? res.json.deliveries : undefined
+      })
+      expect(deliveries).toEqual([
+        expect.objectContaining({ id, state: 'delivered', attempts: 1, last_status: 204 }),
+      ])
+      for (const sub of emailSubs) {
+        const res = await api('GET', `/subscribers/${sub.id}/deliveries`)
+        expect(res.json.deliveries).toEqual([expect.objectContaining({ state: 'delivered' })])
+      }
+    },
+    TEST_MS,
+  )
+})
+
+describe('the cron sweep on Workers', () => {
+  let smtp: SmtpRecorder
+  let hook: Hook
+  let worker: TestWorker
+
+  beforeAll(async () => {
+    smtp = await startSmtpRecorder()
+    hook = await startHookReceiver([{ status: 200 }])
+    worker = await startTestWorker({
+      cron: true,
+      queueConsumer: false,
+      vars: { SMTP_URL: smtp.url(), WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', BASE_URL },
+    })
+  }, 90_000)
+  afterAll(async () => {
+    await worker?.close()
+    await hook?.close()
+    await smtp?.close()
+  })
+
+  it(
+    'delivers a broadcast whose queue message was lost',
+    async () => {
+      const { token } = await setUpOwner(worker)
+      const api = apiOf(worker, token)
+      const email = await api('POST', '/subscribers', {
+        channel: 'email',
+        target: 'ada@example.com',
+        confirmed: true,
+      })
+      expect(email.status).toBe(201)
+      const webhook = await api('POST', '/subscribers', { channel: 'webhook', target: hook.url })
+      expect(webhook.status).toBe(201)
+      const opened = await api('POST', '/incidents', {
+        name: 'Search is slow',
+        impact: 'minor',
+        body: 'Results take several seconds.',
+      })
+      expect(opened.status).toBe(201)
+      // No consumer takes the JOBS message: nothing goes out until the sweep.
+      expect(smtp.messages).toHaveLength(0)
+      expect(hook.requests).toHaveLength(0)
+
+      await worker.scheduled('*/1 * * * *')
+
+      const [mail] = await until('the mail', () =>
+        smtp.messages.length ? smtp.messages : undefined,
+      )
+      expect(mail!.rcptTo).toEqual(['ada@example.com'])
+      expect(mail!.headers.subject).toBe(`[${PAGE}] Search is slow`)
+      await until('the webhook', () => hook.requests[0])
+      const { payload } = verified(hook, webhook.json.secret)
+      expect(payload.incident).toMatchObject({ id: opened.json.id, name: 'Search is slow' })
+    },
+    TEST_MS,
+  )
+})
