@@ -43,6 +43,10 @@ export function classify(error: unknown): SendOutcome {
   const e = error as { responseCode?: number; code?: string; message?: string }
   const code = e.responseCode
   const reason = (code ? `SMTP ${code}: ` : '') + oneLine(e.message ?? String(error))
+  // Authentication replies are about our configuration, not the address: retry (and fix the
+  // credentials) rather than killing every delivery.
+  if (code !== undefined && [530, 534, 535, 538].includes(code)) return { ok: false, permanent: false, reason }
+  if (e.code === 'EAUTH') return { ok: false, permanent: false, reason }
   if (code !== undefined && code >= 500 && code < 600) return { ok: false, permanent: true, reason }
   if (e.code === 'EENVELOPE' && code === undefined) return { ok: false, permanent: true, reason }
   return { ok: false, permanent: false, reason }
