@@ -4,6 +4,7 @@ import { NotFoundPage } from '../../views/pages/error.tsx'
 import type { AppEnv } from './env.ts'
 import { handleError } from './errors.tsx'
 import { securityHeaders } from './middleware/security.ts'
+import { apiDocsRoutes } from './routes/api-docs.tsx'
 import { apiV1Routes } from './routes/api-v1.ts'
 import { apiV2Routes } from './routes/api-v2.ts'
 import { badgesRoutes } from './routes/badges.ts'
@@ -40,6 +41,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}) {
     return c.html(<NotFoundPage />, 404)
   })
 
+  app.route('/api/v1', apiDocsRoutes)
   app.route('/api/v1', apiV1Routes)
   app.route('/api/v2', apiV2Routes)
   app.route('/console', consoleRoutes)
