@@ -215,7 +215,7 @@ function rawGet(url, headers) {
 async function main() {
   if (!existsSync(WRK))
     throw new Error(`wrk not found at ${WRK} (apt-get install wrk, or set WRK=)`)
-  const targetsCount = 4
+  const targetsCount = 5
   const budget = (targetsCount * (WARMUP + RUNS * (DURATION + 5)) + 300) * 1000
   setTimeout(() => {
     console.error(`[bench] gave up after ${Math.round(budget / 1000)} s`)
@@ -259,6 +259,7 @@ async function main() {
       url: `${hello.url}/same-bytes`,
     },
     { key: 'page', label: 'Herald `GET /` (status page)', url: `${herald.url}/` },
+    { key: 'summary', label: 'Herald `GET /api/v2/summary.json`', url: `${herald.url}/api/v2/summary.json` },
     {
       key: 'api',
       label: 'Herald `GET /api/v1/components`',
@@ -357,6 +358,12 @@ async function main() {
   if (!pageOk)
     lines.push(
       `- The page did not answer 200 throughout (probe: HTTP ${pageT.probe.status}; wrk: ${fmtInt(pageT.non2xx)} non-2xx), so its figures do not count.`,
+    )
+  const summaryT = targets.find((t) => t.key === 'summary')
+  if (!summaryT.unavailable)
+    lines.push(
+      `- \`/api/v2/summary.json\` vs hello: **${(summaryT.rps / helloT.rps).toFixed(2)}×**, p99 **${fmtMs(summaryT.p99)} ms** ` +
+        `(target ≥ ${TARGET_RATIO}× and < ${TARGET_P99_MS} ms: ${verdict(summaryT.rps / helloT.rps >= TARGET_RATIO && summaryT.p99 < TARGET_P99_MS && summaryT.non2xx === 0)}).`,
     )
   if (!api.unavailable)
     lines.push(
