@@ -9,6 +9,10 @@ export const DOM = {
   composer: 'composer',
   openIncidents: 'open-incidents',
   componentsAdmin: 'components-admin',
+  maintenanceInProgress: 'maintenance-in-progress',
+  upcomingMaintenance: 'upcoming-maintenance',
+  postmortemPreview: 'postmortem-preview',
+  postmortemTodos: 'postmortem-todos',
 } as const
 
 export const eventDomId = (id: string) => `event-${id}`

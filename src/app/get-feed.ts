@@ -1,6 +1,7 @@
 import { notFound } from '../domain/errors.ts'
-import type { Incident, TimelineEvent } from '../domain/types.ts'
+import type { Incident, Maintenance, TimelineEvent } from '../domain/types.ts'
 import type { Deps } from './deps.ts'
+import { shapeMaintenances, type PublicMaintenanceView } from './get-public-maintenance.ts'
 import {
   pageContext,
   shapeIncident,
@@ -11,9 +12,12 @@ import {
 import { publicUpdatedAt } from './get-summary.ts'
 
 // The read model behind the Atom and RSS feeds: the public incident views the page shows, plus
-// the instants feeds need as dates. Only public events are loaded.
+// the instants feeds need as dates. Only public events are loaded. The page feed also carries
+// scheduled maintenance, and the iCalendar feed is maintenance alone.
 
 export const FEED_INCIDENTS = 50
+/** How many maintenance windows the calendar holds (newest first by start). */
+export const CALENDAR_MAINTENANCES = 200
 
 export interface FeedUpdate {
   view: PublicIncidentView['updates'][number]
@@ -24,6 +28,7 @@ export interface FeedUpdate {
 
 export interface FeedIncident {
   view: PublicIncidentView
+  startedAt: number
   createdAt: number
   /** The latest public change (never an internal note's time). */
   updatedAt: number
@@ -31,13 +36,23 @@ export interface FeedIncident {
   updates: FeedUpdate[]
 }
 
+export interface FeedMaintenance {
+  view: PublicMaintenanceView
+  createdAt: number
+  /** The latest change: edited, rescheduled, cancelled or an update posted. */
+  updatedAt: number
+  /** Where it sorts among incidents: its window's start, as an incident sorts by its start. */
+  sortAt: number
+}
+
 export interface Feed {
   page: PublicPageContext & { url: string | null }
   /** Newest first: the page feed's incidents, or the one incident of an incident feed. */
   incidents: FeedIncident[]
+  /** The page feed's maintenance (cancelled ones too, marked so), newest first; none per incident. */
+  maintenances: FeedMaintenance[]
   /** When the feed last changed (deterministic, so an unchanged feed keeps its ETag). */
   updatedAt: number
-  // maintenance: the page feed also lists scheduled maintenance once it exists.
 }
 
 /** The page feed (no incidentId: the FEED_INCIDENTS most recent) or one incident's feed. */
@@ -57,7 +72,7 @@ export async function getFeed(
     // Newest first by start, open or not: a feed reader shows entries in this order.
     incidents.sort((a, b) => b.startedAt - a.startedAt || (a.id < b.id ? 1 : -1))
   }
-  const [settings, components, events] = await Promise.all([
+  const [settings, components, events, maintenanceList] = await Promise.all([
     store.getSettings(),
     store.listComponents(),
     incidents.length
@@ -66,6 +81,9 @@ export async function getFeed(
           { publicOnly: true },
         )
       : Promise.resolve([] as TimelineEvent[]),
+    opts.incidentId === undefined
+      ? store.listMaintenances({ state: 'all', limit: FEED_INCIDENTS })
+      : Promise.resolve([] as Maintenance[]),
   ])
   const page = pageContext(settings)
   const visible = visibleComponentMap(components)
@@ -89,7 +107,72 @@ export async function getFeed(
     })
     const changed = publicUpdatedAt(incident, publicEvents)
     updatedAt = Math.max(updatedAt, changed)
-    return { view, createdAt: incident.createdAt, updatedAt: changed, updates }
+    return {
+      view,
+      startedAt: incident.startedAt,
+      createdAt: incident.createdAt,
+      updatedAt: changed,
+      updates,
+    }
   })
-  return { page: { ...page, url: settings?.pageUrl || null }, incidents: shaped, updatedAt }
+  const maintenanceViews = await shapeMaintenances(deps, maintenanceList, visible, page.timeZone)
+  const maintenances = maintenanceList.map((m, i): FeedMaintenance => {
+    const view = maintenanceViews[i] as PublicMaintenanceView
+    const changed = Math.max(m.createdAt, m.updatedAt)
+    updatedAt = Math.max(updatedAt, changed)
+    return { view, createdAt: m.createdAt, updatedAt: changed, sortAt: m.scheduledFor }
+  })
+  return {
+    page: { ...page, url: settings?.pageUrl || null },
+    incidents: shaped,
+    maintenances,
+    updatedAt,
+  }
+}
+
+export interface CalendarEvent {
+  id: string
+  name: string
+  /** iCalendar SEQUENCE: bumped on every reschedule and cancellation. */
+  sequence: number
+  start: number
+  end: number
+  cancelled: boolean
+  /** The latest update's markdown source, or '' when there is none. */
+  description: string
+  createdAt: number
+  updatedAt: number
+}
+
+export interface MaintenanceCalendar {
+  page: PublicPageContext & { url: string | null }
+  events: CalendarEvent[]
+}
+
+/** GET /maintenance.ics — every maintenance window, cancelled ones included (marked so). */
+export async function getMaintenanceCalendar(
+  deps: Pick<Deps, 'store'>,
+): Promise<MaintenanceCalendar> {
+  const [settings, list] = await Promise.all([
+    deps.store.getSettings(),
+    deps.store.listMaintenances({ state: 'all', limit: CALENDAR_MAINTENANCES }),
+  ])
+  const updates = list.length ? await deps.store.listMaintenanceUpdates(list.map((m) => m.id)) : []
+  // Updates come oldest first, so the last one seen per maintenance is its latest.
+  const latest = new Map<string, string>()
+  for (const u of updates) latest.set(u.maintenanceId, u.body)
+  return {
+    page: { ...pageContext(settings), url: settings?.pageUrl || null },
+    events: list.map((m) => ({
+      id: m.id,
+      name: m.name,
+      sequence: m.sequence,
+      start: m.scheduledFor,
+      end: m.scheduledUntil,
+      cancelled: m.cancelledAt !== null,
+      description: latest.get(m.id) ?? '',
+      createdAt: m.createdAt,
+      updatedAt: m.updatedAt,
+    })),
+  }
 }

@@ -16,6 +16,7 @@ import {
   type UptimeDay,
 } from '../domain/uptime.ts'
 import type { Deps } from './deps.ts'
+import { shapeMaintenances, type PublicMaintenanceView } from './get-public-maintenance.ts'
 import {
   pageContext,
   shapeIncident,
@@ -72,6 +73,10 @@ export interface StatusPageView {
   /** Groups and ungrouped components in the console's order; hidden components are absent. */
   sections: PublicSection[]
   openIncidents: PublicIncidentView[]
+  /** Maintenance running now (in progress or verifying), soonest started first. */
+  maintenanceInProgress: PublicMaintenanceView[]
+  /** Scheduled maintenance not yet started (cancelled ones left out), soonest first. */
+  upcomingMaintenance: PublicMaintenanceView[]
   uptimeDays: number
   uptimeRule: string
   /** The window's dates as shown ('Nov 3, 2026'), oldest first. */
@@ -116,17 +121,20 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 export async function getStatusPage(deps: Pick<Deps, 'store' | 'clock'>): Promise<StatusPageView> {
   const { store } = deps
   const now = deps.clock.now()
-  const [settings, groups, components, openIncidents] = await Promise.all([
+  const [settings, groups, components, openIncidents, active, upcoming] = await Promise.all([
     store.getSettings(),
     store.listGroups(),
     store.listComponents(),
     store.listIncidents({ state: 'open' }),
+    store.listMaintenances({ state: 'active' }),
+    store.listMaintenances({ state: 'upcoming' }),
   ])
   const page = pageContext(settings)
   const tz = page.timeZone
   const window = uptimeWindow(now, tz, UPTIME_DAYS)
   const since = window[0]?.start ?? now
-  const [changes, events, windowIncidents] = await Promise.all([
+  const visible = visibleComponentMap(components)
+  const [changes, events, windowIncidents, maintenance] = await Promise.all([
     store.listStatusChanges(since),
     openIncidents.length
       ? store.listEventsFor(
@@ -135,6 +143,7 @@ export async function getStatusPage(deps: Pick<Deps, 'store' | 'clock'>): Promis
         )
       : Promise.resolve([] as TimelineEvent[]),
     store.listIncidents({ state: 'all', from: since }),
+    shapeMaintenances(deps, [...active, ...upcoming], visible, tz),
   ])
 
   // Every component shares the window, so each day's date is formatted once.
@@ -214,15 +223,16 @@ export async function getStatusPage(deps: Pick<Deps, 'store' | 'clock'>): Promis
     section.statusLabel = COMPONENT_STATUS_LABELS[section.status]
   }
 
-  const visible = visibleComponentMap(components)
   const eventsByIncident = groupBy(events, (e) => e.incidentId)
   return {
     page,
-    rollup: pageRollup({ components, openIncidents }),
+    rollup: pageRollup({ components, openIncidents, maintenanceInProgress: active.length > 0 }),
     sections,
     openIncidents: openIncidents.map((incident) =>
       shapeIncident(incident, eventsByIncident.get(incident.id) ?? [], visible, tz, now),
     ),
+    maintenanceInProgress: maintenance.slice(0, active.length),
+    upcomingMaintenance: maintenance.slice(active.length),
     uptimeDays: UPTIME_DAYS,
     uptimeRule: UPTIME_RULE,
     dayLabels: dateTexts,

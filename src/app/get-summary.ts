@@ -1,10 +1,19 @@
-import type { ComponentStatus, IncidentStatus } from '../domain/enums.ts'
+import type { ComponentStatus, IncidentStatus, MaintenanceStatus } from '../domain/enums.ts'
 import { compareEvents, sortTimelineNewestFirst } from '../domain/incident-status.ts'
 import { pageRollup, type PageRollup } from '../domain/rollup.ts'
-import type { Component, ComponentGroup, Incident, TimelineEvent } from '../domain/types.ts'
+import type {
+  Component,
+  ComponentGroup,
+  ComponentStatusChange,
+  Incident,
+  Maintenance,
+  MaintenanceUpdate,
+  TimelineEvent,
+} from '../domain/types.ts'
 import { worseStatus } from '../domain/uptime.ts'
 import type { Deps } from './deps.ts'
 import { pageContext, publicStatus, type PublicPageContext } from './get-public-incident.ts'
+import { publishedPostmortemBodies } from './postmortems.ts'
 
 // The read model behind the Statuspage-compatible API (/api/v2): everything a Statuspage client
 // may see, in epoch milliseconds and domain terms; src/http/api/v2-serialize.ts writes the JSON.
@@ -16,6 +25,9 @@ export const PAGE_ID = 'herald'
 
 /** How many incidents incidents.json lists (Statuspage: the 50 most recent, all open ones first). */
 export const RECENT_INCIDENTS = 50
+
+/** How many scheduled-maintenances.json lists (Statuspage: the 50 most recent). */
+export const RECENT_MAINTENANCES = 50
 
 export interface SummaryPage extends PublicPageContext {
   /** The page's configured public address (settings), or null: the HTTP layer then picks one. */
@@ -88,6 +100,37 @@ export interface SummaryIncident {
   updates: SummaryUpdate[]
   /** Affected components the page shows, in page order. */
   componentIds: string[]
+  /** Its published postmortem as Markdown (issue 6): Statuspage's status `postmortem`. */
+  postmortem?: { body: string; publishedAt: number } | null
+}
+
+export interface SummaryMaintenanceUpdate {
+  id: string
+  status: MaintenanceStatus
+  body: string
+  at: number
+  postedAt: number
+  /** Component statuses this update moved (a start sets under_maintenance, completion restores). */
+  affected: SummaryAffected[]
+}
+
+export interface SummaryMaintenance {
+  id: string
+  name: string
+  status: MaintenanceStatus
+  createdAt: number
+  /** The latest change: edited, rescheduled, or an update posted. */
+  updatedAt: number
+  scheduledFor: number
+  scheduledUntil: number
+  /** When it moved to verifying (Statuspage's monitoring_at), if it did. */
+  verifyingAt: number | null
+  completedAt: number | null
+  notify: boolean
+  /** Its updates, newest first. */
+  updates: SummaryMaintenanceUpdate[]
+  /** Affected components the page shows, in page order. */
+  componentIds: string[]
 }
 
 export interface Summary {
@@ -100,8 +143,16 @@ export interface Summary {
   unresolved: SummaryIncident[]
   /** The RECENT_INCIDENTS most recent incidents (every open one included), newest first. */
   recent: SummaryIncident[]
-  // maintenance: scheduled maintenance (upcoming, in progress, completed) plugs in here once it
-  // exists, as SummaryMaintenance[] lists; the rollup then also gets maintenanceInProgress.
+  // Scheduled maintenance. Cancelled windows never appear: Statuspage has no cancelled state, and
+  // listing one as `scheduled` would announce work that will not happen.
+  maintenances: {
+    /** The RECENT_MAINTENANCES most recent by window start, newest first. */
+    recent: SummaryMaintenance[]
+    /** Not started yet, soonest first. */
+    upcoming: SummaryMaintenance[]
+    /** In progress or verifying, soonest started first. */
+    active: SummaryMaintenance[]
+  }
 }
 
 function newestFirst(a: Incident, b: Incident): number {
@@ -168,25 +219,50 @@ export function publicUpdatedAt(
 /** GET /api/v2/* — one consistent snapshot of everything the Statuspage API shows. */
 export async function getSummary(deps: Pick<Deps, 'store'>): Promise<Summary> {
   const { store } = deps
-  const [settings, groups, components, open, recent] = await Promise.all([
-    store.getSettings(),
-    store.listGroups(),
-    store.listComponents(),
-    store.listIncidents({ state: 'open' }),
-    // Open incidents come first in the store's order, so the 50 always include them.
-    store.listIncidents({ state: 'all', limit: RECENT_INCIDENTS }),
-  ])
+  const [settings, groups, components, open, recent, mRecent, mUpcoming, mActive] =
+    await Promise.all([
+      store.getSettings(),
+      store.listGroups(),
+      store.listComponents(),
+      store.listIncidents({ state: 'open' }),
+      // Open incidents come first in the store's order, so the 50 always include them.
+      store.listIncidents({ state: 'all', limit: RECENT_INCIDENTS }),
+      // Over-fetched: cancelled windows are dropped below.
+      store.listMaintenances({ state: 'all', limit: RECENT_MAINTENANCES * 4 }),
+      store.listMaintenances({ state: 'upcoming' }),
+      store.listMaintenances({ state: 'active' }),
+    ])
   const incidents = new Map<string, Incident>()
   for (const i of [...open, ...recent]) incidents.set(i.id, i)
-  const events = incidents.size
-    ? await store.listEventsFor([...incidents.keys()], { publicOnly: true })
-    : []
+  const maintenances = new Map<string, Maintenance>()
+  const listed = (list: Maintenance[]) => list.filter((m) => m.cancelledAt === null)
+  for (const m of [...listed(mRecent), ...listed(mUpcoming), ...listed(mActive)]) {
+    maintenances.set(m.id, m)
+  }
+  const [events, maintenanceUpdates] = await Promise.all([
+    incidents.size
+      ? store.listEventsFor([...incidents.keys()], { publicOnly: true })
+      : Promise.resolve([] as TimelineEvent[]),
+    maintenances.size
+      ? store.listMaintenanceUpdates([...maintenances.keys()])
+      : Promise.resolve([] as MaintenanceUpdate[]),
+  ])
   // The status each component change moved from, as recorded when it was posted.
-  const since = events.reduce((min, e) => Math.min(min, e.at), Number.POSITIVE_INFINITY)
+  // Only a maintenance's start and completion change component statuses, never a scheduled update.
+  const moving = maintenanceUpdates.filter((u) => u.status !== 'scheduled')
+  const since = [...events, ...moving].reduce(
+    (min, e) => Math.min(min, e.at),
+    Number.POSITIVE_INFINITY,
+  )
   const changes = Number.isFinite(since) ? await store.listStatusChanges(since) : []
   const fromStatus = new Map<string, ComponentStatus | null>()
+  const changesByEvent = new Map<string, ComponentStatusChange[]>()
   for (const ch of changes) {
-    if (ch.eventId) fromStatus.set(`${ch.eventId} ${ch.componentId}`, ch.fromStatus)
+    if (!ch.eventId) continue
+    fromStatus.set(`${ch.eventId} ${ch.componentId}`, ch.fromStatus)
+    const list = changesByEvent.get(ch.eventId)
+    if (list) list.push(ch)
+    else changesByEvent.set(ch.eventId, [ch])
   }
 
   const entries = pageEntries(groups, components)
@@ -254,20 +330,93 @@ export async function getSummary(deps: Pick<Deps, 'store'>): Promise<Summary> {
     }
   }
 
-  const shaped = new Map([...incidents.values()].map((i) => [i.id, shape(i)]))
+  const postmortems = await publishedPostmortemBodies(deps, [...incidents.keys()])
+  const shaped = new Map(
+    [...incidents.values()].map((i) => [
+      i.id,
+      { ...shape(i), postmortem: postmortems.get(i.id) ?? null },
+    ]),
+  )
   const pick = (list: Incident[]) =>
     [...list].sort(newestFirst).map((i) => shaped.get(i.id) as SummaryIncident)
+
+  const updatesOf = new Map<string, MaintenanceUpdate[]>()
+  for (const u of maintenanceUpdates) {
+    const list = updatesOf.get(u.maintenanceId)
+    if (list) list.push(u)
+    else updatesOf.set(u.maintenanceId, [u])
+  }
+  const shapeMaintenance = (m: Maintenance): SummaryMaintenance => {
+    const own = updatesOf.get(m.id) ?? []
+    let verifyingAt: number | null = null
+    let updatedAt = Math.max(m.createdAt, m.updatedAt)
+    for (const u of own) {
+      if (u.status === 'verifying' && verifyingAt === null) verifyingAt = u.at
+      updatedAt = Math.max(updatedAt, u.postedAt)
+    }
+    const updates = own.map((u): SummaryMaintenanceUpdate => ({
+      id: u.id,
+      status: u.status,
+      body: u.body,
+      at: u.at,
+      postedAt: u.postedAt,
+      affected: (changesByEvent.get(u.id) ?? []).flatMap((ch) => {
+        const component = shown.get(ch.componentId)
+        return component
+          ? [
+              {
+                id: component.id,
+                name: component.name,
+                oldStatus: ch.fromStatus ?? 'operational',
+                newStatus: ch.toStatus,
+              },
+            ]
+          : []
+      }),
+    }))
+    return {
+      id: m.id,
+      name: m.name,
+      status: m.status,
+      createdAt: m.createdAt,
+      updatedAt,
+      scheduledFor: m.scheduledFor,
+      scheduledUntil: m.scheduledUntil,
+      verifyingAt,
+      completedAt: m.completedAt,
+      notify: m.notify,
+      updates: sortTimelineNewestFirst(updates),
+      componentIds: m.componentIds
+        .filter((id) => shown.has(id))
+        .sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0)),
+    }
+  }
+  const shapedMaintenances = new Map(
+    [...maintenances.values()].map((m) => [m.id, shapeMaintenance(m)]),
+  )
+  const pickMaintenances = (list: Maintenance[]) =>
+    listed(list).map((m) => shapedMaintenances.get(m.id) as SummaryMaintenance)
 
   let updatedAt = settings?.updatedAt ?? 0
   for (const e of entries) updatedAt = Math.max(updatedAt, e.updatedAt)
   for (const i of shaped.values()) updatedAt = Math.max(updatedAt, i.updatedAt)
+  for (const m of shapedMaintenances.values()) updatedAt = Math.max(updatedAt, m.updatedAt)
 
   return {
     page: { ...pageContext(settings), url: settings?.pageUrl || null, updatedAt },
-    rollup: pageRollup({ components, openIncidents: open }),
+    rollup: pageRollup({
+      components,
+      openIncidents: open,
+      maintenanceInProgress: listed(mActive).length > 0,
+    }),
     entries,
     components: shown,
     unresolved: pick(open),
     recent: pick(recent),
+    maintenances: {
+      recent: pickMaintenances(mRecent).slice(0, RECENT_MAINTENANCES),
+      upcoming: pickMaintenances(mUpcoming),
+      active: pickMaintenances(mActive),
+    },
   }
 }

@@ -165,6 +165,12 @@ export async function updateMaintenance(
   if (after.scheduledUntil <= after.scheduledFor) throw invalid('scheduledUntil', 'must be after the start')
   if (before.status !== 'scheduled' && after.scheduledFor !== before.scheduledFor)
     throw invalid('scheduledFor', 'has already started; only the end can move')
+  if (
+    before.status !== 'scheduled' &&
+    input.componentIds !== undefined &&
+    [...new Set(input.componentIds)].sort().join() !== [...before.componentIds].sort().join()
+  )
+    throw invalid('componentIds', 'has already started; its components can no longer change')
   const moved = after.scheduledFor !== before.scheduledFor || after.scheduledUntil !== before.scheduledUntil
   if (moved) {
     after.sequence = before.sequence + 1

@@ -1,7 +1,16 @@
 import { Feed as FeedWriter, type Item } from 'feed'
 import type { JSX } from 'hono/jsx/jsx-runtime'
-import type { Feed, FeedIncident } from '../app/get-feed.ts'
-import { IncidentFeedContent, UpdateFeedContent } from '../../views/partials/feed/content.tsx'
+import {
+  FEED_INCIDENTS,
+  type Feed,
+  type FeedIncident,
+  type FeedMaintenance,
+} from '../app/get-feed.ts'
+import {
+  IncidentFeedContent,
+  MaintenanceFeedContent,
+  UpdateFeedContent,
+} from '../../views/partials/feed/content.tsx'
 import { eventDomId } from '../../views/ids.ts'
 import { markdownToText } from '../../views/markdown.ts'
 
@@ -74,6 +83,48 @@ async function incidentItem(base: string, incident: FeedIncident): Promise<Item>
   }
 }
 
+const maintenanceUrl = (base: string, id: string) => `${base}/maintenance/${encodeURIComponent(id)}`
+
+async function maintenanceItem(base: string, maintenance: FeedMaintenance): Promise<Item> {
+  const { view } = maintenance
+  const url = maintenanceUrl(base, view.id)
+  return {
+    title: escapeHtml(`Maintenance: ${view.name}`),
+    id: url,
+    link: url,
+    date: new Date(maintenance.updatedAt),
+    published: new Date(maintenance.createdAt),
+    description: summaryOf(view.updates[0]?.body ?? '', view.statusLabel),
+    content: await html(<MaintenanceFeedContent maintenance={view} />),
+  }
+}
+
+/** Incidents and maintenance, newest first: incidents by start, maintenance by window start. */
+async function pageItems(base: string, feed: Feed, limit: number): Promise<Item[]> {
+  const merged: ({ sortAt: number; id: string } & (
+    { incident: FeedIncident } | { maintenance: FeedMaintenance }
+  ))[] = [
+    ...feed.incidents.map((incident) => ({
+      sortAt: incident.startedAt,
+      id: incident.view.id,
+      incident,
+    })),
+    ...feed.maintenances.map((maintenance) => ({
+      sortAt: maintenance.sortAt,
+      id: maintenance.view.id,
+      maintenance,
+    })),
+  ]
+  merged.sort((a, b) => b.sortAt - a.sortAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+  return Promise.all(
+    merged
+      .slice(0, limit)
+      .map((e) =>
+        'incident' in e ? incidentItem(base, e.incident) : maintenanceItem(base, e.maintenance),
+      ),
+  )
+}
+
 async function updateItems(base: string, incident: FeedIncident): Promise<Item[]> {
   const url = incidentUrl(base, incident.view.id)
   const items: Item[] = []
@@ -113,7 +164,7 @@ export async function renderFeed(
     description: plain(
       incident
         ? `Public updates on “${incident.view.name}” from ${page.name}`
-        : `Incidents reported on ${page.name}`,
+        : `Incidents and maintenance reported on ${page.name}`,
     ),
     id: home,
     link: home,
@@ -125,7 +176,7 @@ export async function renderFeed(
   })
   const items = incident
     ? await updateItems(base, incident)
-    : await Promise.all(feed.incidents.map((i) => incidentItem(base, i)))
+    : await pageItems(base, feed, FEED_INCIDENTS)
   for (const item of items) writer.addItem(item)
   return xmlSafe(format === 'atom' ? writer.atom1() : writer.rss2())
 }

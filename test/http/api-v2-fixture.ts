@@ -1,6 +1,12 @@
 import { CLI_ACTOR } from '../../src/app/actor.ts'
 import { createComponentGroup } from '../../src/app/component-groups.ts'
 import { createComponent } from '../../src/app/components.ts'
+import {
+  cancelMaintenance,
+  postMaintenanceUpdate,
+  runMaintenanceTransitions,
+  scheduleMaintenance,
+} from '../../src/app/maintenance.ts'
 import { openIncident } from '../../src/app/open-incident.ts'
 import { postIncidentUpdate } from '../../src/app/post-incident-update.ts'
 import { resolveIncident } from '../../src/app/resolve-incident.ts'
@@ -89,4 +95,68 @@ export async function seedScenario(t: TestApp) {
     opening,
     stillLooking: stillLooking.event,
   }
+}
+
+export const DAY = 24 * HOUR
+
+/**
+ * Scheduled maintenance on top of seedScenario, through the real use cases and transitions:
+ * - completed: "Database upgrade" on Dashboard, 3 days ago for 2 hours, verifying after 1 hour;
+ * - active: "Network switch replacement" on Website, started 30 minutes ago, ends in an hour;
+ * - upcoming: "Certificate rotation" on API and the hidden Secret backend, tomorrow;
+ * - cancelled: "Old plan", was due in two days, called off 12 hours ago.
+ * The clock ends at TEST_NOW.
+ */
+export async function seedMaintenance(t: TestApp, s: Awaited<ReturnType<typeof seedScenario>>) {
+  const { deps, clock } = t
+  const actor = CLI_ACTOR
+
+  clock.set(TEST_NOW - 5 * DAY)
+  const completed = await scheduleMaintenance(deps, actor, {
+    name: 'Database upgrade',
+    body: 'We will upgrade the **database**.',
+    scheduledFor: TEST_NOW - 3 * DAY,
+    scheduledUntil: TEST_NOW - 3 * DAY + 2 * HOUR,
+    componentIds: [s.dashboard.id],
+  })
+  clock.set(TEST_NOW - 3 * DAY)
+  await runMaintenanceTransitions(deps)
+  clock.advance(HOUR)
+  await postMaintenanceUpdate(deps, actor, completed.id, {
+    body: 'Checking replicas.',
+    status: 'verifying',
+  })
+  clock.set(TEST_NOW - 3 * DAY + 2 * HOUR)
+  await runMaintenanceTransitions(deps)
+
+  clock.set(TEST_NOW - 2 * DAY)
+  const active = await scheduleMaintenance(deps, actor, {
+    name: 'Network switch replacement',
+    body: 'Replacing a core switch.',
+    scheduledFor: TEST_NOW - 30 * MINUTE,
+    scheduledUntil: TEST_NOW + HOUR,
+    componentIds: [s.web.id],
+  })
+
+  clock.set(TEST_NOW - DAY)
+  const upcoming = await scheduleMaintenance(deps, actor, {
+    name: 'Certificate rotation',
+    body: 'Rotating TLS certificates.',
+    scheduledFor: TEST_NOW + DAY,
+    scheduledUntil: TEST_NOW + DAY + 30 * MINUTE,
+    componentIds: [s.api.id, s.secret.id],
+  })
+  const cancelled = await scheduleMaintenance(deps, actor, {
+    name: 'Old plan',
+    body: 'This will not happen.',
+    scheduledFor: TEST_NOW + 2 * DAY,
+    scheduledUntil: TEST_NOW + 2 * DAY + HOUR,
+  })
+  clock.set(TEST_NOW - 12 * HOUR)
+  await cancelMaintenance(deps, actor, cancelled.id, { body: 'Called off.' })
+
+  clock.set(TEST_NOW - 30 * MINUTE)
+  await runMaintenanceTransitions(deps)
+  clock.set(TEST_NOW)
+  return { completed, active, upcoming, cancelled }
 }

@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { CLI_ACTOR } from '../../src/app/actor.ts'
+import { createComponent } from '../../src/app/components.ts'
+import { runMaintenanceTransitions, scheduleMaintenance } from '../../src/app/maintenance.ts'
 import { postIncidentUpdate } from '../../src/app/post-incident-update.ts'
 import { createTestApp, TEST_NOW, type TestApp } from '../support/app.ts'
-import { HOUR, INTERNAL_NOTE, MINUTE, seedScenario } from './api-v2-fixture.ts'
+import { HOUR, INTERNAL_NOTE, MINUTE, seedMaintenance, seedScenario } from './api-v2-fixture.ts'
 import { seeder } from './public-seed.ts'
 
 // Contract tests: every /api/v2 answer is parsed strictly against the shapes Statuspage documents
@@ -490,6 +492,176 @@ describe('/api/v2 scheduled maintenance', () => {
     const doc = await getDoc(path)
     expect(doc.scheduled_maintenances).toEqual([])
     expect(Object.keys(doc)).toEqual(['page', 'scheduled_maintenances'])
+  })
+})
+
+describe('/api/v2 scheduled maintenance, with maintenance', () => {
+  const BASE = 'https://status.acme.example'
+  type Maintenance = z.infer<typeof ScheduledMaintenance>
+
+  it('lists the recent ones newest first by window, completed included and cancelled left out, field for field', async () => {
+    t = createTestApp()
+    const s = await seedScenario(t)
+    const m = await seedMaintenance(t, s)
+    const { scheduled_maintenances: all } = await getDoc('/api/v2/scheduled-maintenances.json')
+    expect(all.map((x) => x.name)).toEqual([
+      'Certificate rotation',
+      'Network switch replacement',
+      'Database upgrade',
+    ])
+    const done = all[2] as Maintenance
+    // Statuspage's incident fields in its order, then the window.
+    expect(Object.keys(done)).toEqual([...ORDER.incident, 'scheduled_for', 'scheduled_until'])
+    // TEST_NOW is 07:00 EST on Nov 22; this one ran 07:00–09:00 on Nov 19, scheduled on Nov 17.
+    expect(done).toMatchObject({
+      id: m.completed.id,
+      status: 'completed',
+      impact: 'maintenance',
+      created_at: '2026-11-17T07:00:00-05:00',
+      started_at: '2026-11-17T07:00:00-05:00',
+      scheduled_for: '2026-11-19T07:00:00-05:00',
+      scheduled_until: '2026-11-19T09:00:00-05:00',
+      monitoring_at: '2026-11-19T08:00:00-05:00',
+      resolved_at: '2026-11-19T09:00:00-05:00',
+      updated_at: '2026-11-19T09:00:00-05:00',
+      shortlink: `${BASE}/maintenance/${m.completed.id}`,
+      page_id: expect.any(String),
+    })
+    expect(done.components.map((c) => c.name)).toEqual(['Dashboard'])
+    expect(Object.keys(done.incident_updates[0]!)).toEqual(ORDER.update)
+    expect(
+      done.incident_updates.map((u) => [u.status, u.body, u.display_at, u.affected_components]),
+    ).toEqual([
+      [
+        'completed',
+        'Scheduled maintenance has been completed.',
+        '2026-11-19T09:00:00-05:00',
+        [
+          {
+            code: s.dashboard.id,
+            name: 'Dashboard',
+            old_status: 'under_maintenance',
+            new_status: 'operational',
+          },
+        ],
+      ],
+      ['verifying', 'Checking replicas.', '2026-11-19T08:00:00-05:00', null],
+      [
+        'in_progress',
+        'Scheduled maintenance is now in progress.',
+        '2026-11-19T07:00:00-05:00',
+        [
+          {
+            code: s.dashboard.id,
+            name: 'Dashboard',
+            old_status: 'operational',
+            new_status: 'under_maintenance',
+          },
+        ],
+      ],
+      ['scheduled', 'We will upgrade the **database**.', '2026-11-17T07:00:00-05:00', null],
+    ])
+    expect(done.incident_updates.every((u) => u.incident_id === m.completed.id)).toBe(true)
+    expect(done.incident_updates[0]).toMatchObject({
+      deliver_notifications: true,
+      custom_tweet: null,
+      tweet_id: null,
+    })
+  })
+
+  it('lists only the not-yet-started ones in upcoming.json, without hidden components', async () => {
+    t = createTestApp()
+    const s = await seedScenario(t)
+    const m = await seedMaintenance(t, s)
+    const { scheduled_maintenances: upcoming } = await getDoc(
+      '/api/v2/scheduled-maintenances/upcoming.json',
+    )
+    expect(upcoming.map((x) => x.id)).toEqual([m.upcoming.id])
+    expect(upcoming[0]).toMatchObject({
+      status: 'scheduled',
+      impact: 'maintenance',
+      scheduled_for: '2026-11-23T07:00:00-05:00',
+      scheduled_until: '2026-11-23T07:30:00-05:00',
+      monitoring_at: null,
+      resolved_at: null,
+    })
+    // Secret backend is hidden: it is not named anywhere.
+    expect(upcoming[0]!.components.map((c) => c.name)).toEqual(['API'])
+    expect(upcoming[0]!.incident_updates.map((u) => u.body)).toEqual(['Rotating TLS certificates.'])
+    for (const path of Object.keys(ENDPOINTS) as Path[]) {
+      const text = await (await t.app.request(path)).text()
+      expect(text, path).not.toContain('Secret backend')
+      expect(text, path).not.toContain('Old plan')
+      expect(text, path).not.toContain(m.cancelled.id)
+    }
+  })
+
+  it('lists the running ones in active.json, and both kinds in the summary', async () => {
+    t = createTestApp()
+    const s = await seedScenario(t)
+    const m = await seedMaintenance(t, s)
+    const { scheduled_maintenances: active } = await getDoc(
+      '/api/v2/scheduled-maintenances/active.json',
+    )
+    expect(active.map((x) => x.id)).toEqual([m.active.id])
+    expect(active[0]).toMatchObject({ status: 'in_progress', resolved_at: null })
+    expect(active[0]!.components).toEqual([
+      expect.objectContaining({ name: 'Website', status: 'under_maintenance' }),
+    ])
+    const summary = await getDoc('/api/v2/summary.json')
+    const upcoming = await getDoc('/api/v2/scheduled-maintenances/upcoming.json')
+    expect(summary.scheduled_maintenances).toEqual([...active, ...upcoming.scheduled_maintenances])
+    // The minor incident is worse than maintenance, so it still sets the indicator.
+    expect(summary.status.indicator).toBe('minor')
+  })
+
+  it('says Service Under Maintenance while one runs and nothing is worse, and goes back after', async () => {
+    t = createTestApp()
+    // No components at all: only the running maintenance can say so.
+    const start = TEST_NOW + HOUR
+    await scheduleMaintenance(t.deps, CLI_ACTOR, {
+      name: 'Backups',
+      body: 'Nightly backup window.',
+      scheduledFor: start,
+      scheduledUntil: start + HOUR,
+    })
+    expect((await getDoc('/api/v2/status.json')).status.indicator).toBe('none')
+    t.clock.set(start)
+    await runMaintenanceTransitions(t.deps)
+    expect((await getDoc('/api/v2/status.json')).status).toEqual({
+      indicator: 'maintenance',
+      description: 'Service Under Maintenance',
+    })
+    t.clock.set(start + HOUR)
+    await runMaintenanceTransitions(t.deps)
+    expect((await getDoc('/api/v2/status.json')).status.indicator).toBe('none')
+    const all = await getDoc('/api/v2/scheduled-maintenances.json')
+    expect(all.scheduled_maintenances.map((x) => x.status)).toEqual(['completed'])
+  })
+
+  it('serves a fresh answer once a maintenance starts on time (the transition is a write)', async () => {
+    t = createTestApp()
+    const api = await createComponent(t.deps, CLI_ACTOR, { name: 'API' })
+    const start = TEST_NOW + 10 * MINUTE
+    await scheduleMaintenance(t.deps, CLI_ACTOR, {
+      name: 'Upgrade',
+      body: 'Upgrading.',
+      scheduledFor: start,
+      scheduledUntil: start + HOUR,
+      componentIds: [api.id],
+    })
+    const before = await t.app.request('/api/v2/summary.json')
+    const etag = before.headers.get('ETag')!
+    t.clock.set(start)
+    expect(await runMaintenanceTransitions(t.deps)).toBe(1)
+    const after = await t.app.request('/api/v2/summary.json', {
+      headers: { 'If-None-Match': etag },
+    })
+    expect(after.status).toBe(200)
+    const doc = Summary.parse(await after.json())
+    expect(doc.status.indicator).toBe('maintenance')
+    expect(doc.components[0]!.status).toBe('under_maintenance')
+    expect(doc.scheduled_maintenances.map((x) => x.status)).toEqual(['in_progress'])
   })
 })
 

@@ -9,6 +9,7 @@ export interface ConsoleContext {
   /** The current section, to highlight it in the navigation. */
   section?:
     | 'incidents'
+    | 'maintenance'
     | 'components'
     | 'subscribers'
     | 'mailbox'
@@ -27,6 +28,7 @@ const NAV: {
   writer?: true
 }[] = [
   { id: 'incidents', href: '/console', label: 'Incidents' },
+  { id: 'maintenance', href: '/console/maintenance', label: 'Maintenance' },
   { id: 'components', href: '/console/components', label: 'Components' },
   { id: 'subscribers', href: '/console/subscribers', label: 'Subscribers' },
   { id: 'mailbox', href: '/console/mailbox', label: 'Mailbox', writer: true },

@@ -50,7 +50,8 @@ export function PublicLayout(props: {
           </p>
           <p class="feeds">
             Follow: <a href="/feed.atom">Atom</a> · <a href="/feed.rss">RSS</a> ·{' '}
-            <a href="/api/v2/summary.json">JSON API</a> · <a href="/subscribe">E-mail and webhooks</a>
+            <a href="/api/v2/summary.json">JSON API</a> · <a href="/maintenance.ics">Maintenance calendar</a> ·{' '}
+            <a href="/subscribe">E-mail and webhooks</a>
           </p>
           <p>Powered by Herald</p>
         </div>

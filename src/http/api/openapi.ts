@@ -11,6 +11,13 @@ import {
   ApiPostUpdate,
   ApiResolveIncident,
 } from './schemas.ts'
+import {
+  ApiCancelMaintenance,
+  ApiMaintenanceListQuery,
+  ApiPatchMaintenance,
+  ApiPostMaintenanceUpdate,
+  ApiScheduleMaintenance,
+} from './maintenance.ts'
 import { ApiCreateSubscriber, ApiDeliveryListQuery, ApiSubscriberListQuery } from './subscribers.ts'
 
 // The OpenAPI document of /api/v1, built from the same zod schemas that validate requests (so it
@@ -60,6 +67,13 @@ export const API_OPERATIONS: ApiOperation[] = [
   op({ method: 'get', path: '/subscribers/{id}', tag: 'Subscribers', summary: 'Read a subscriber', ok: [200, 'The subscriber'] }),
   op({ method: 'delete', path: '/subscribers/{id}', tag: 'Subscribers', summary: 'Remove a subscriber', ok: [204, 'Removed'], write: true }),
   op({ method: 'get', path: '/subscribers/{id}/deliveries', tag: 'Subscribers', summary: "A subscriber's deliveries, newest first", query: ApiDeliveryListQuery, ok: [200, '`{deliveries: [...]}`'] }),
+  op({ method: 'get', path: '/maintenance', tag: 'Maintenance', summary: 'List scheduled maintenance', query: ApiMaintenanceListQuery, ok: [200, '`{maintenance: [...]}`'] }),
+  op({ method: 'post', path: '/maintenance', tag: 'Maintenance', summary: 'Schedule maintenance (subscribers are told if notify is on)', body: ApiScheduleMaintenance, ok: [201, 'The maintenance with its updates'], write: true }),
+  op({ method: 'get', path: '/maintenance/{id}', tag: 'Maintenance', summary: 'Read a maintenance with its updates', ok: [200, 'The maintenance'] }),
+  op({ method: 'patch', path: '/maintenance/{id}', tag: 'Maintenance', summary: 'Rename, reschedule (bumps the calendar SEQUENCE) or change options', body: ApiPatchMaintenance, ok: [200, 'The maintenance'], write: true }),
+  op({ method: 'delete', path: '/maintenance/{id}', tag: 'Maintenance', summary: 'Delete a maintenance that is not running (owner only)', ok: [204, 'Deleted'], write: true }),
+  op({ method: 'post', path: '/maintenance/{id}/updates', tag: 'Maintenance', summary: 'Post an update, optionally moving the status forward', body: ApiPostMaintenanceUpdate, ok: [201, 'The maintenance'], write: true }),
+  op({ method: 'post', path: '/maintenance/{id}/cancel', tag: 'Maintenance', summary: 'Cancel a maintenance that has not started', body: ApiCancelMaintenance, bodyOptional: true, ok: [200, 'The maintenance'], write: true }),
 ]
 
 const schemaOf = (schema: z.ZodType) =>

@@ -3,6 +3,8 @@ import {
   type Summary,
   type SummaryEntry,
   type SummaryIncident,
+  type SummaryMaintenance,
+  type SummaryMaintenanceUpdate,
   type SummaryUpdate,
 } from '../../app/get-summary.ts'
 import { dayKey, toIsoWithOffset } from '../../domain/time.ts'
@@ -95,10 +97,12 @@ export function v2Incident(summary: Summary, incident: SummaryIncident, base: st
     const component = summary.components.get(id)
     if (component) components.push(v2Component(component, tz))
   }
+  // A published postmortem of a resolved incident turns its status into Statuspage's `postmortem`.
+  const postmortem = incident.status === 'resolved' ? incident.postmortem : null
   return {
     id: incident.id,
     name: incident.name,
-    status: incident.status,
+    status: postmortem ? ('postmortem' as const) : incident.status,
     created_at: iso(incident.createdAt),
     updated_at: iso(incident.updatedAt),
     monitoring_at: incident.monitoringAt === null ? null : iso(incident.monitoringAt),
@@ -109,6 +113,71 @@ export function v2Incident(summary: Summary, incident: SummaryIncident, base: st
     page_id: PAGE_ID,
     incident_updates: incident.updates.map((u) => v2Update(incident.id, u, tz)),
     components,
+    ...(postmortem
+      ? { postmortem_body: postmortem.body, postmortem_published_at: iso(postmortem.publishedAt) }
+      : {}),
+  }
+}
+
+function v2MaintenanceUpdate(
+  maintenance: SummaryMaintenance,
+  u: SummaryMaintenanceUpdate,
+  tz: string,
+) {
+  return {
+    id: u.id,
+    status: u.status,
+    body: u.body,
+    incident_id: maintenance.id,
+    created_at: toIsoWithOffset(u.postedAt, tz),
+    // Maintenance updates are never edited.
+    updated_at: toIsoWithOffset(u.postedAt, tz),
+    display_at: toIsoWithOffset(u.at, tz),
+    affected_components: u.affected.length
+      ? u.affected.map((a) => ({
+          code: a.id,
+          name: a.name,
+          old_status: a.oldStatus,
+          new_status: a.newStatus,
+        }))
+      : null,
+    // Per-update notify is not stored; the maintenance's own setting is what subscribers get.
+    deliver_notifications: maintenance.notify,
+    custom_tweet: null,
+    tweet_id: null,
+  }
+}
+
+/**
+ * A scheduled maintenance: Statuspage's incident shape with impact `maintenance`, its statuses
+ * (verifying is its monitoring_at, completed its resolved_at) and the window at the end.
+ * started_at is when it was created, as Statuspage reports for maintenance that was not backfilled;
+ * the window itself is scheduled_for / scheduled_until.
+ */
+export function v2Maintenance(summary: Summary, m: SummaryMaintenance, base: string) {
+  const tz = summary.page.timeZone
+  const iso = (ms: number) => toIsoWithOffset(ms, tz)
+  const components = []
+  for (const id of m.componentIds) {
+    const component = summary.components.get(id)
+    if (component) components.push(v2Component(component, tz))
+  }
+  return {
+    id: m.id,
+    name: m.name,
+    status: m.status,
+    created_at: iso(m.createdAt),
+    updated_at: iso(m.updatedAt),
+    monitoring_at: m.verifyingAt === null ? null : iso(m.verifyingAt),
+    resolved_at: m.completedAt === null ? null : iso(m.completedAt),
+    impact: 'maintenance' as const,
+    shortlink: `${base}/maintenance/${encodeURIComponent(m.id)}`,
+    started_at: iso(m.createdAt),
+    page_id: PAGE_ID,
+    incident_updates: m.updates.map((u) => v2MaintenanceUpdate(m, u, tz)),
+    components,
+    scheduled_for: iso(m.scheduledFor),
+    scheduled_until: iso(m.scheduledUntil),
   }
 }
 
@@ -126,14 +195,17 @@ export type V2Endpoint =
 export function v2Body(endpoint: V2Endpoint, summary: Summary, base: string): unknown {
   const page = v2Page(summary, base)
   const incidents = (list: SummaryIncident[]) => list.map((i) => v2Incident(summary, i, base))
+  const maintenances = (list: SummaryMaintenance[]) =>
+    list.map((m) => v2Maintenance(summary, m, base))
+  const { recent, upcoming, active } = summary.maintenances
   switch (endpoint) {
     case 'summary':
       return {
         page,
         components: v2Components(summary),
         incidents: incidents(summary.unresolved),
-        // maintenance: upcoming and in-progress maintenance (Statuspage's summary lists both).
-        scheduled_maintenances: [],
+        // Statuspage's summary lists both the running and the upcoming ones.
+        scheduled_maintenances: maintenances([...active, ...upcoming]),
         status: v2Status(summary),
       }
     case 'status':
@@ -144,11 +216,11 @@ export function v2Body(endpoint: V2Endpoint, summary: Summary, base: string): un
       return { page, incidents: incidents(summary.recent) }
     case 'incidents/unresolved':
       return { page, incidents: incidents(summary.unresolved) }
-    // maintenance: the 50 most recent, the scheduled ones, and the in_progress/verifying ones,
-    // each shaped like an incident plus scheduled_for and scheduled_until.
     case 'scheduled-maintenances':
+      return { page, scheduled_maintenances: maintenances(recent) }
     case 'scheduled-maintenances/upcoming':
+      return { page, scheduled_maintenances: maintenances(upcoming) }
     case 'scheduled-maintenances/active':
-      return { page, scheduled_maintenances: [] }
+      return { page, scheduled_maintenances: maintenances(active) }
   }
 }

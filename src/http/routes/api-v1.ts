@@ -45,6 +45,7 @@ import {
   inSubscriberTerms,
 } from '../api/subscribers.ts'
 import type { AppEnv } from '../env.ts'
+import { apiV1MaintenanceRoutes } from './api-v1-maintenance.ts'
 import { cachedPage } from '../cached-page.ts'
 import { apiActorOf, bearerAuth, requireWriteForMutations } from '../middleware/bearer.ts'
 
@@ -373,3 +374,6 @@ apiV1Routes.get('/subscribers/:id/deliveries', async (c) => {
   })
   return c.json({ deliveries: deliveries.map(apiDelivery), limit: q.limit })
 })
+
+// Scheduled maintenance (its own file; the same token, write and body-limit rules apply).
+apiV1Routes.route('/', apiV1MaintenanceRoutes)

@@ -1,12 +1,13 @@
 import { Hono, type Context } from 'hono'
-import { getFeed } from '../../app/get-feed.ts'
+import { getFeed, getMaintenanceCalendar } from '../../app/get-feed.ts'
 import { cachedPage } from '../cached-page.ts'
 import type { AppEnv } from '../env.ts'
 import { FEED_CONTENT_TYPES, renderFeed, type FeedFormat } from '../feed-xml.tsx'
+import { ICAL_CONTENT_TYPE, renderMaintenanceCalendar } from '../ical.ts'
 import { originKey, publicBaseUrl } from '../public-url.ts'
 
-// Atom and RSS for the page and for each incident, cached like the page (every write clears them).
-// The iCalendar feed of maintenance comes with maintenance.
+// Atom and RSS for the page and for each incident, and the iCalendar feed of maintenance, all
+// cached like the page (every write clears them).
 export const feedsRoutes = new Hono<AppEnv>()
 
 function serveFeed(c: Context<AppEnv>, format: FeedFormat, incidentId?: string) {
@@ -28,3 +29,15 @@ feedsRoutes.get('/feed.atom', (c) => serveFeed(c, 'atom'))
 feedsRoutes.get('/feed.rss', (c) => serveFeed(c, 'rss'))
 feedsRoutes.get('/incidents/:id/feed.atom', (c) => serveFeed(c, 'atom', c.req.param('id')))
 feedsRoutes.get('/incidents/:id/feed.rss', (c) => serveFeed(c, 'rss', c.req.param('id')))
+
+feedsRoutes.get('/maintenance.ics', (c) =>
+  cachedPage(
+    c,
+    `/maintenance.ics${originKey(c)}`,
+    async () => {
+      const calendar = await getMaintenanceCalendar(c.var.deps)
+      return renderMaintenanceCalendar(calendar, publicBaseUrl(c, calendar.page.url))
+    },
+    { contentType: ICAL_CONTENT_TYPE },
+  ),
+)

@@ -2,9 +2,12 @@ import { Hono } from 'hono'
 import type { JSX } from 'hono/jsx/jsx-runtime'
 import { getHistory, HistoryQuery } from '../../app/get-history.ts'
 import { getPublicIncident } from '../../app/get-public-incident.ts'
+import { getPublishedPostmortem } from '../../app/postmortems.ts'
+import { getPublicMaintenance } from '../../app/get-public-maintenance.ts'
 import { getStatusPage } from '../../app/get-status-page.ts'
 import { HistoryPage } from '../../../views/pages/public/history.tsx'
 import { IncidentPage } from '../../../views/pages/public/incident.tsx'
+import { MaintenancePage } from '../../../views/pages/public/maintenance.tsx'
 import { StatusPage } from '../../../views/pages/public/status.tsx'
 import { cachedPage, yieldToEventLoop } from '../cached-page.ts'
 import type { AppEnv } from '../env.ts'
@@ -29,7 +32,19 @@ publicRoutes.get('/', (c) =>
 publicRoutes.get('/incidents/:id', (c) => {
   const id = c.req.param('id')
   return cachedPage(c, `/incidents/${encodeURIComponent(id)}`, async () =>
-    renderDocument(<IncidentPage view={await getPublicIncident(c.var.deps, id)} />),
+    renderDocument(
+      <IncidentPage
+        view={await getPublicIncident(c.var.deps, id)}
+        postmortem={await getPublishedPostmortem(c.var.deps, id)}
+      />,
+    ),
+  )
+})
+
+publicRoutes.get('/maintenance/:id', (c) => {
+  const id = c.req.param('id')
+  return cachedPage(c, `/maintenance/${encodeURIComponent(id)}`, async () =>
+    renderDocument(<MaintenancePage view={await getPublicMaintenance(c.var.deps, id)} />),
   )
 })
 

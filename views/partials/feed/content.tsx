@@ -1,4 +1,5 @@
 import type { PublicIncidentView, PublicUpdateView } from '../../../src/app/get-public-incident.ts'
+import type { PublicMaintenanceView } from '../../../src/app/get-public-maintenance.ts'
 import { renderMarkdown } from '../../markdown.ts'
 
 // HTML carried inside feed entries (Atom content type="html", RSS content:encoded). Feed readers
@@ -43,6 +44,34 @@ export function IncidentFeedContent(props: { incident: PublicIncidentView }) {
       ) : null}
       {incident.updates.map((update) => (
         <UpdateFeedContent update={update} />
+      ))}
+    </>
+  )
+}
+
+/** One scheduled maintenance in the page feed: status, window, affected components, its updates. */
+export function MaintenanceFeedContent(props: { maintenance: PublicMaintenanceView }) {
+  const { maintenance } = props
+  return (
+    <>
+      <p>
+        <strong>{maintenance.statusLabel}</strong> · Scheduled maintenance
+      </p>
+      <p>
+        <time datetime={maintenance.scheduledFor.iso}>{maintenance.scheduledFor.text}</time>
+        {' – '}
+        <time datetime={maintenance.scheduledUntil.iso}>{maintenance.scheduledUntil.text}</time>
+      </p>
+      {maintenance.components.length ? (
+        <p>Affected: {maintenance.components.map((c) => c.name).join(', ')}</p>
+      ) : null}
+      {maintenance.updates.map((update) => (
+        <>
+          <p>
+            <strong>{update.label}</strong> · <time datetime={update.at.iso}>{update.at.text}</time>
+          </p>
+          <div dangerouslySetInnerHTML={{ __html: renderMarkdown(update.body) }}></div>
+        </>
       ))}
     </>
   )
