@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { ConfigError, parseConfig, type Config } from './config.ts'
 import { openNodeDatabase } from './adapters/storage/sqlite.node.ts'
@@ -14,8 +14,12 @@ Commands:
   migrate                        Apply database migrations and exit
   user create --email E --password P [--name N] [--role owner|responder|viewer]
   token create --email E --name N [--scope read|write]
+  import [--time-zone Z] [--date YYYY-MM-DD] FILE…
+                                 Import postmortem Markdown files as resolved incidents
   import --dry-run [--json] [--time-zone Z] [--date YYYY-MM-DD] FILE…
                                  Read postmortem Markdown files and print what was read
+  export INCIDENT_ID [--out FILE]
+                                 Print an incident's postmortem as Markdown
 
 Configuration comes from environment variables; see README.md.`
 
@@ -54,7 +58,9 @@ async function main(argv: string[]): Promise<number> {
       return tokenCreate(config, argv.slice(2))
     }
     case 'import':
-      return importFiles(argv.slice(1))
+      return importFiles(config, argv.slice(1))
+    case 'export':
+      return exportPostmortem(config, argv.slice(1))
     case undefined:
     case 'help':
     case '--help':
@@ -150,7 +156,7 @@ async function tokenCreate(config: Config, args: string[]): Promise<number> {
 }
 
 // `herald import`: the logic is in src/cli/import.ts (no Node there); this only reads argv and files.
-async function importFiles(args: string[]): Promise<number> {
+async function importFiles(config: Config, args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     options: {
@@ -162,20 +168,57 @@ async function importFiles(args: string[]): Promise<number> {
     allowPositionals: true,
     strict: true,
   })
-  const { runImport } = await import('./cli/import.ts')
-  const out = runImport(
-    {
-      files: positionals,
-      dryRun: values['dry-run'] ?? false,
-      json: values.json ?? false,
-      ...(values['time-zone'] !== undefined ? { timeZone: values['time-zone'] } : {}),
-      ...(values.date !== undefined ? { date: values.date } : {}),
-    },
-    (path) => readFileSync(path, 'utf8'),
-  )
+  const { runImport, saveImports } = await import('./cli/import.ts')
+  const options = {
+    files: positionals,
+    dryRun: values['dry-run'] ?? false,
+    json: values.json ?? false,
+    ...(values['time-zone'] !== undefined ? { timeZone: values['time-zone'] } : {}),
+    ...(values.date !== undefined ? { date: values.date } : {}),
+  }
+  const readText = (path: string) => readFileSync(path, 'utf8')
+  let out
+  if (options.dryRun || positionals.length === 0) out = runImport(options, readText)
+  else {
+    const { createNodeDeps } = await import('./runtime/node.ts')
+    const { deps, database } = createNodeDeps(config)
+    try {
+      out = await saveImports(deps, options, readText)
+    } finally {
+      database.close()
+    }
+  }
   if (out.stdout) process.stdout.write(out.stdout)
   if (out.stderr) process.stderr.write(out.stderr)
   return out.code
+}
+
+// `herald export`: the Markdown goes to stdout, or to --out FILE.
+async function exportPostmortem(config: Config, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { out: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  })
+  if (positionals.length > 1) {
+    console.error(`export takes one INCIDENT_ID\n\n${USAGE}`)
+    return 2
+  }
+  const { runExport } = await import('./cli/export.ts')
+  const { createNodeDeps } = await import('./runtime/node.ts')
+  const { deps, database } = createNodeDeps(config)
+  try {
+    const out = await runExport(deps, positionals[0])
+    if (out.code === 0 && values.out) {
+      writeFileSync(values.out, out.stdout)
+      console.error(`Wrote ${values.out}`)
+    } else if (out.stdout) process.stdout.write(out.stdout)
+    if (out.stderr) process.stderr.write(out.stderr)
+    return out.code
+  } finally {
+    database.close()
+  }
 }
 
 // Runs a use case's step; an AppError it raises prints the field messages (or its message) and

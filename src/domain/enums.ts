@@ -90,6 +90,7 @@ export const BROADCAST_KINDS = [
   'maintenance_started',
   'maintenance_updated',
   'maintenance_completed',
+  'postmortem_published',
 ] as const
 export type BroadcastKind = (typeof BROADCAST_KINDS)[number]
 
@@ -122,4 +123,10 @@ export const BROADCAST_KIND_LABELS: Record<BroadcastKind, string> = {
   maintenance_started: 'Maintenance started',
   maintenance_updated: 'Maintenance update',
   maintenance_completed: 'Maintenance completed',
+  postmortem_published: 'Postmortem published',
 }
+
+// Postmortems (issue 6): a draft is edited in the console; a published one shows on the incident
+// page and turns the incident's Statuspage status into `postmortem`.
+export const POSTMORTEM_STATES = ['draft', 'published'] as const
+export type PostmortemState = (typeof POSTMORTEM_STATES)[number]

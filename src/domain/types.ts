@@ -6,6 +6,7 @@ import type {
   Impact,
   IncidentStatus,
   MaintenanceStatus,
+  PostmortemState,
   Role,
   SubscriberChannel,
   SubscriberState,
@@ -235,4 +236,36 @@ export interface MaintenanceUpdate {
   body: string
   status: MaintenanceStatus
   authorName: string | null
+}
+
+// Postmortems (issue 6). One per incident; the timeline is not copied: it is the incident's own
+// (internal events included), read whenever the document is shown or exported.
+export interface PostmortemTodo {
+  id: string
+  text: string
+  owner: string | null
+  done: boolean
+}
+
+export interface Postmortem {
+  incidentId: string
+  state: PostmortemState
+  /** Free text of the issue summary (Markdown); may be empty. */
+  summary: string
+  /** What was affected, in words; the impact level itself is the incident's. */
+  impactText: string
+  usersAffectedPercent: number | null
+  rootCause: string
+  resolution: string
+  /** Corrective and preventative measures (Markdown), apart from the TODO items. */
+  measures: string
+  lessons: string | null
+  todos: PostmortemTodo[]
+  /** Fingerprint of the imported document, so importing it again finds this one. */
+  sourceFingerprint: string | null
+  createdAt: Millis
+  updatedAt: Millis
+  publishedAt: Millis | null
+  /** Who published it, as the audit log names them. */
+  publishedBy: string | null
 }

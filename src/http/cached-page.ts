@@ -164,6 +164,8 @@ interface Variant {
   etag: string
   body: Uint8Array
   encoding: Encoding | null
+  /** Response headers per Cache-Control value: built once, reused by every hit. */
+  headers?: Map<string, { ok: Record<string, string>; notModified: Record<string, string> }>
 }
 
 interface Prepared {
@@ -195,26 +197,39 @@ function prepare(page: CachedPage): Prepared {
   return p
 }
 
+/** The header records of one variant, built on its first hit and shared by all later ones. */
+function headersFor(c: Context<AppEnv>, page: CachedPage, variant: Variant, cacheControl: string) {
+  variant.headers ??= new Map()
+  let h = variant.headers.get(cacheControl)
+  if (!h) {
+    const notModified: Record<string, string> = {
+      ...securityHeadersFor(c.get('deps').config),
+      ETag: variant.etag,
+      'Cache-Control': cacheControl,
+      Vary: 'Accept-Encoding',
+    }
+    const ok: Record<string, string> = { ...notModified, 'Content-Type': page.contentType }
+    if (variant.encoding) ok['Content-Encoding'] = variant.encoding
+    h = { ok, notModified }
+    variant.headers.set(cacheControl, h)
+  }
+  return h
+}
+
 function serve(c: Context<AppEnv>, page: CachedPage, cacheControl: string): Response {
   const p = prepare(page)
   const accepts = acceptedEncodings(c.req.header('Accept-Encoding'))
   const variant = (accepts.br && p.br) || (accepts.gzip && p.gzip) || p.identity
-  const headers: Record<string, string> = {
-    ...securityHeadersFor(c.get('deps').config),
-    ETag: variant.etag,
-    'Cache-Control': cacheControl,
-    Vary: 'Accept-Encoding',
-  }
+  const headers = headersFor(c, page, variant, cacheControl)
   const ifNoneMatch = c.req.header('If-None-Match')
   if (ifNoneMatch !== undefined && matchesAny(ifNoneMatch, p.hash)) {
-    return markSecured(new Response(null, { status: 304, headers }))
+    return markSecured(new Response(null, { status: 304, headers: headers.notModified }))
   }
-  headers['Content-Type'] = page.contentType
-  if (variant.encoding) headers['Content-Encoding'] = variant.encoding
-  // A plain Response with a plain header record: Hono's c.body() would copy the record into a
-  // Headers object, and @hono/node-server writes a record straight to the socket.
+  // A plain Response with a plain header record, shared by every hit of this variant (nothing
+  // downstream writes to it): Hono's c.body() would copy the record into a Headers object, and
+  // @hono/node-server writes a record straight to the socket.
   return markSecured(
-    new Response(variant.body as Uint8Array<ArrayBuffer>, { status: 200, headers }),
+    new Response(variant.body as Uint8Array<ArrayBuffer>, { status: 200, headers: headers.ok }),
   )
 }
 

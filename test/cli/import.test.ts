@@ -103,14 +103,6 @@ describe('herald import --dry-run', () => {
     expect(out.stdout).toContain('Dry run: nothing was saved.')
   })
 
-  it('refuses to save for now and points to --dry-run', async () => {
-    const out = await herald('import', `${FIXTURES}/missing-end.md`)
-    expect(out.code).toBe(2)
-    expect(out.stderr).toContain('saving imports is not available yet; use --dry-run')
-    expect(out.stdout).toBe('')
-    expect(existsSync(databasePath)).toBe(false)
-  })
-
   it('says which file it could not read', async () => {
     const out = await herald('import', '--dry-run', '--json', join(dir, 'missing.md'))
     expect(out.code).toBe(1)

@@ -26,7 +26,12 @@ export function createPostmortemStore(db: SqliteDb) {
     switch (change.type) {
       case 'postmortem.put': {
         const { incidentId: _id, ...rest } = row(change.postmortem)
-        return [db.insert(t).values(row(change.postmortem)).onConflictDoUpdate({ target: t.incidentId, set: rest })]
+        return [
+          db
+            .insert(t)
+            .values(row(change.postmortem))
+            .onConflictDoUpdate({ target: t.incidentId, set: rest }),
+        ]
       }
       case 'postmortem.delete':
         return [db.delete(t).where(eq(t.incidentId, change.incidentId))]
@@ -48,7 +53,13 @@ export function createPostmortemStore(db: SqliteDb) {
       const byState: SQL | undefined = q.state ? eq(t.state, q.state) : undefined
       const order = [desc(t.updatedAt), desc(t.incidentId)]
       if (!q.incidentIds) {
-        return (await db.select().from(t).where(byState).orderBy(...order)).map(toPostmortem)
+        return (
+          await db
+            .select()
+            .from(t)
+            .where(byState)
+            .orderBy(...order)
+        ).map(toPostmortem)
       }
       const out: Postmortem[] = []
       // D1 binds at most 100 parameters per statement.

@@ -93,14 +93,17 @@ export async function assembleContent(deps: D, b: Broadcast): Promise<BroadcastC
 
   if (b.kind.startsWith('maintenance_')) return assembleMaintenance(deps, b, content, visible)
 
-  if (!b.incidentId || !b.eventId) return null
+  // A published postmortem is announced like an update to its incident, with no event of its own.
+  const postmortem = b.kind === 'postmortem_published'
+  if (!b.incidentId || (!b.eventId && !postmortem)) return null
   const incident = await deps.store.getIncident(b.incidentId)
   if (!incident) return null
+  if (postmortem && (await deps.store.getPostmortem(incident.id))?.state !== 'published') return null
   const events = await deps.store.listEvents(incident.id, { publicOnly: true })
   // What the subscriber sees is the incident as of this broadcast: later updates are their own.
   const upTo = events.filter((e) => e.postedAt <= b.createdAt || e.id === b.eventId)
-  if (!upTo.some((e) => e.id === b.eventId)) return null
-  const since = Math.min(...upTo.map((e) => e.at))
+  if (!postmortem && !upTo.some((e) => e.id === b.eventId)) return null
+  const since = upTo.length ? Math.min(...upTo.map((e) => e.at)) : b.createdAt
   const statusChanges = await deps.store.listStatusChanges(since)
   const fromStatus = new Map(
     statusChanges.filter((c) => c.eventId).map((c) => [`${c.eventId}:${c.componentId}`, c.fromStatus]),
@@ -152,6 +155,18 @@ export async function assembleContent(deps: D, b: Broadcast): Promise<BroadcastC
     }),
   }
   content.update = updates.find((u) => u.id === b.eventId) ?? null
+  if (postmortem) {
+    content.update = {
+      id: `postmortem-${b.id}`,
+      status,
+      body: `The postmortem is published: ${content.incident.url}`,
+      at: b.createdAt,
+      postedAt: b.createdAt,
+      editedAt: null,
+      affectedComponents: [],
+    }
+    content.incident.updates.unshift(content.update)
+  }
   return content
 }
 

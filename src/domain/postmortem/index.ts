@@ -12,3 +12,23 @@ export type {
   ParsedSections,
   ParseOptions,
 } from './types.ts'
+// Writing them (the other half of issue 6).
+export {
+  composeDocument,
+  documentEvents,
+  draftFromIncident,
+  draftSections,
+  importPlanFrom,
+  type DocumentEvent,
+  type DocumentTodo,
+  type ImportPlan,
+  type PostmortemDocument,
+  type PostmortemSections,
+} from './draft.ts'
+export {
+  formatElapsed,
+  formatPostmortemDuration,
+  normalizeText,
+  postmortemStamp,
+  renderPostmortemMarkdown,
+} from './write.ts'

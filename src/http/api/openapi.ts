@@ -19,6 +19,7 @@ import {
   ApiScheduleMaintenance,
 } from './maintenance.ts'
 import { ApiCreateSubscriber, ApiDeliveryListQuery, ApiSubscriberListQuery } from './subscribers.ts'
+import { ApiImport, ApiPublish, ApiPutPostmortem } from '../routes/api-v1-postmortems.ts'
 
 // The OpenAPI document of /api/v1, built from the same zod schemas that validate requests (so it
 // cannot drift from what the API accepts). A test checks that every route the API serves is here.
@@ -73,6 +74,12 @@ export const API_OPERATIONS: ApiOperation[] = [
   op({ method: 'patch', path: '/maintenance/{id}', tag: 'Maintenance', summary: 'Rename, reschedule (bumps the calendar SEQUENCE) or change options', body: ApiPatchMaintenance, ok: [200, 'The maintenance'], write: true }),
   op({ method: 'delete', path: '/maintenance/{id}', tag: 'Maintenance', summary: 'Delete a maintenance that is not running (owner only)', ok: [204, 'Deleted'], write: true }),
   op({ method: 'post', path: '/maintenance/{id}/updates', tag: 'Maintenance', summary: 'Post an update, optionally moving the status forward', body: ApiPostMaintenanceUpdate, ok: [201, 'The maintenance'], write: true }),
+  op({ method: 'get', path: '/incidents/{id}/postmortem', tag: 'Postmortems', summary: "An incident's postmortem (404 before a draft)", ok: [200, 'The postmortem'] }),
+  op({ method: 'get', path: '/incidents/{id}/postmortem.md', tag: 'Postmortems', summary: 'The postmortem as Markdown (the saved one, or the draft the record gives)', ok: [200, 'Markdown'], produces: 'text/markdown' }),
+  op({ method: 'put', path: '/incidents/{id}/postmortem', tag: 'Postmortems', summary: 'Edit sections; drafts the postmortem first if needed', body: ApiPutPostmortem, bodyOptional: true, ok: [200, 'The postmortem (201 when it was drafted now)'], write: true }),
+  op({ method: 'post', path: '/incidents/{id}/postmortem/publish', tag: 'Postmortems', summary: 'Publish on the incident page (optionally notifying subscribers)', body: ApiPublish, bodyOptional: true, ok: [200, 'The postmortem'], write: true }),
+  op({ method: 'post', path: '/incidents/{id}/postmortem/unpublish', tag: 'Postmortems', summary: 'Back to draft', ok: [200, 'The postmortem'], write: true }),
+  op({ method: 'post', path: '/postmortems/import', tag: 'Postmortems', summary: 'Import a Markdown postmortem as a resolved incident with its timeline (dry_run: only read it)', body: ApiImport, ok: [201, '`{incident_id, created, name, warnings}` (200 for a document imported before, or a dry run)'], write: true }),
   op({ method: 'post', path: '/maintenance/{id}/cancel', tag: 'Maintenance', summary: 'Cancel a maintenance that has not started', body: ApiCancelMaintenance, bodyOptional: true, ok: [200, 'The maintenance'], write: true }),
 ]
 

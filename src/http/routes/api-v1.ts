@@ -46,6 +46,7 @@ import {
 } from '../api/subscribers.ts'
 import type { AppEnv } from '../env.ts'
 import { apiV1MaintenanceRoutes } from './api-v1-maintenance.ts'
+import { apiV1PostmortemRoutes } from './api-v1-postmortems.ts'
 import { cachedPage } from '../cached-page.ts'
 import { apiActorOf, bearerAuth, requireWriteForMutations } from '../middleware/bearer.ts'
 
@@ -377,3 +378,6 @@ apiV1Routes.get('/subscribers/:id/deliveries', async (c) => {
 
 // Scheduled maintenance (its own file; the same token, write and body-limit rules apply).
 apiV1Routes.route('/', apiV1MaintenanceRoutes)
+
+// Postmortems: read, edit, publish, export as Markdown, import.
+apiV1Routes.route('/', apiV1PostmortemRoutes)

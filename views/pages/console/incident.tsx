@@ -93,6 +93,13 @@ export function IncidentPage(props: IncidentPageProps) {
         </div>
         <aside class="incident-side">
           <IncidentComponents components={props.affected} />
+          {incident.status === 'resolved' && (
+            <PostmortemCard
+              incidentId={incident.id}
+              csrfToken={csrfToken}
+              canWrite={props.canWrite}
+            />
+          )}
           {props.canWrite && incident.status !== 'resolved' && (
             <ResolveForm
               incidentId={incident.id}
@@ -143,5 +150,30 @@ function ResolveForm(props: {
         <button type="submit">Resolve incident</button>
       </div>
     </form>
+  )
+}
+
+/** Resolved incidents get their postmortem: drafting opens the existing one if there is one. */
+function PostmortemCard(props: { incidentId: string; csrfToken: string; canWrite: boolean }) {
+  const path = `/console/incidents/${props.incidentId}/postmortem`
+  return (
+    <section class="card postmortem-card" aria-labelledby="postmortem-card-title">
+      <h2 id="postmortem-card-title">Postmortem</h2>
+      {props.canWrite ? (
+        <form method="post" action={path}>
+          <CsrfField token={props.csrfToken} />
+          <p class="muted">
+            Builds the document from this timeline, or opens the one already drafted.
+          </p>
+          <div class="actions">
+            <button type="submit">Draft postmortem</button>
+          </div>
+        </form>
+      ) : (
+        <p>
+          <a href={path}>Read the postmortem</a>
+        </p>
+      )}
+    </section>
   )
 }

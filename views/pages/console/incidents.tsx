@@ -31,9 +31,14 @@ export function IncidentsBoardPage(props: IncidentsBoardProps) {
       <div class="page-head">
         <h1 class="page-title">Incidents</h1>
         {props.canWrite && (
-          <a class="button" href="/console/incidents/new">
-            New incident
-          </a>
+          <span class="page-actions">
+            <a class="button secondary" href="/console/postmortems/import">
+              Import postmortem
+            </a>{' '}
+            <a class="button" href="/console/incidents/new">
+              New incident
+            </a>
+          </span>
         )}
       </div>
       <section id={DOM.openIncidents} class="card" aria-labelledby="open-title">

@@ -1,13 +1,24 @@
 import type { PublicIncidentPage } from '../../../src/app/get-public-incident.ts'
+import type { PostmortemDocument } from '../../../src/domain/postmortem/index.ts'
 import { PublicLayout } from '../../layouts/public.tsx'
 import { Timeline } from '../../partials/public/incident.tsx'
 import { Time } from '../../partials/public/time.tsx'
+import { PostmortemView } from '../../partials/postmortem.tsx'
 
 /** GET /incidents/:id */
-export function IncidentPage(props: { view: PublicIncidentPage }) {
+export function IncidentPage(props: {
+  view: PublicIncidentPage
+  /** A published postmortem (issue 6); drafts never reach the page. */
+  postmortem?: { document: PostmortemDocument; publishedAt: number } | null
+}) {
   const { page, incident } = props.view
+  const postmortem = props.postmortem
   return (
-    <PublicLayout page={page} title={incident.name}>
+    <PublicLayout
+      page={page}
+      title={incident.name}
+      head={postmortem ? <link rel="stylesheet" href="/css/postmortem.css" /> : undefined}
+    >
       <article class={`incident-page impact-${incident.impact}`}>
         <header class="incident-page-head">
           <h1 class="incident-title">{incident.name}</h1>
@@ -49,6 +60,9 @@ export function IncidentPage(props: { view: PublicIncidentPage }) {
             </dd>
           </div>
         </dl>
+        {postmortem && (
+          <PostmortemView doc={postmortem.document} publishedAt={postmortem.publishedAt} titled />
+        )}
         <section class="incident-updates">
           <h2 class="section-title">Updates</h2>
           <Timeline updates={incident.updates} />

@@ -6,6 +6,8 @@ import { authRoutes } from './auth.tsx'
 import { componentsRoutes } from './components.tsx'
 import { incidentsRoutes } from './incidents.tsx'
 import { mailboxRoutes } from './mailbox.tsx'
+import { postmortemRoutes } from './postmortems.tsx'
+import { maintenanceRoutes } from './maintenance.tsx'
 import { settingsRoutes } from './settings.tsx'
 import { subscribersRoutes } from './subscribers.tsx'
 import { tokensRoutes } from './tokens.tsx'
@@ -24,3 +26,5 @@ consoleRoutes.route('/', componentsRoutes)
 consoleRoutes.route('/', tokensRoutes)
 consoleRoutes.route('/', subscribersRoutes)
 consoleRoutes.route('/', mailboxRoutes)
+consoleRoutes.route('/', maintenanceRoutes)
+consoleRoutes.route('/', postmortemRoutes)
