@@ -56,16 +56,37 @@ async function main() {
     LIVE_MAX_CONNECTIONS: String(VIEWERS + 100),
   }
   const cli = (...a) =>
-    execFileSync(process.execPath, ['bin/herald.mjs', ...a], { cwd: ROOT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
-  cli('user', 'create', '--email', 'bench@example.com', '--password', 'bench password 1', '--role', 'owner')
-  const token = cli('token', 'create', '--email', 'bench@example.com', '--name', 'bench').trim().split('\n').at(-1)
+    execFileSync(process.execPath, ['bin/herald.mjs', ...a], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+  cli(
+    'user',
+    'create',
+    '--email',
+    'bench@example.com',
+    '--password',
+    'bench password 1',
+    '--role',
+    'owner',
+  )
+  const token = cli('token', 'create', '--email', 'bench@example.com', '--name', 'bench')
+    .trim()
+    .split('\n')
+    .at(-1)
 
   const port = await freePort()
-  const server = spawn(process.execPath, ['--import', './bench/page/exit-with-parent.mjs', 'bin/herald.mjs', 'serve'], {
-    cwd: ROOT,
-    env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['pipe', 'ignore', 'pipe'],
-  })
+  const server = spawn(
+    process.execPath,
+    ['--import', './bench/page/exit-with-parent.mjs', 'bin/herald.mjs', 'serve'],
+    {
+      cwd: ROOT,
+      env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: ['pipe', 'ignore', 'pipe'],
+    },
+  )
   children.add(server)
   const url = `http://127.0.0.1:${port}`
   for (let i = 0; i < 300; i++) {
@@ -92,16 +113,23 @@ async function main() {
   const idle = rssMb(server.pid)
   log(`server up at ${url}, idle RSS ${idle.rss.toFixed(0)} MB; opening ${VIEWERS} viewers …`)
 
-  const viewers = fork(join(ROOT, 'bench/live/viewers.mjs'), [url, String(VIEWERS)], { stdio: 'inherit' })
+  const viewers = fork(join(ROOT, 'bench/live/viewers.mjs'), [url, String(VIEWERS)], {
+    stdio: 'inherit',
+  })
   children.add(viewers)
   let progress = { ready: 0, refused: 0, failed: 0 }
   viewers.on('message', (m) => {
     if (m.type === 'progress') progress = m
   })
   const openedAt = Date.now()
-  while (progress.ready + progress.refused + progress.failed < VIEWERS && Date.now() - openedAt < 120_000)
+  while (
+    progress.ready + progress.refused + progress.failed < VIEWERS &&
+    Date.now() - openedAt < 120_000
+  )
     await sleep(100)
-  log(`${progress.ready} connected, ${progress.refused} refused, ${progress.failed} failed in ${((Date.now() - openedAt) / 1000).toFixed(1)} s`)
+  log(
+    `${progress.ready} connected, ${progress.refused} refused, ${progress.failed} failed in ${((Date.now() - openedAt) / 1000).toFixed(1)} s`,
+  )
   await sleep(1000)
   const connected = rssMb(server.pid)
 
@@ -127,11 +155,19 @@ async function main() {
     })
     const posted = Number(process.hrtime.bigint() - t0) / 1e6
     if (res.status !== 201) throw new Error(`post answered ${res.status}`)
-    const times = (await Promise.race([arrived, sleep(30_000).then(() => null)]))
+    const times = await Promise.race([arrived, sleep(30_000).then(() => null)])
     if (!times) throw new Error('not every viewer got the update within 30 s')
     const ms = times.map((t) => Number(t - t0) / 1e6).sort((a, b) => a - b)
-    rounds.push({ posted, first: ms[0], p50: ms[Math.floor(ms.length / 2)], last: ms[ms.length - 1], n: ms.length })
-    log(`round ${round}: post ${posted.toFixed(1)} ms, first ${ms[0].toFixed(1)} ms, median ${rounds.at(-1).p50.toFixed(1)} ms, last ${rounds.at(-1).last.toFixed(1)} ms (${ms.length} viewers)`)
+    rounds.push({
+      posted,
+      first: ms[0],
+      p50: ms[Math.floor(ms.length / 2)],
+      last: ms[ms.length - 1],
+      n: ms.length,
+    })
+    log(
+      `round ${round}: post ${posted.toFixed(1)} ms, first ${ms[0].toFixed(1)} ms, median ${rounds.at(-1).p50.toFixed(1)} ms, last ${rounds.at(-1).last.toFixed(1)} ms (${ms.length} viewers)`,
+    )
     await sleep(500)
   }
   const peak = rssMb(server.pid)

@@ -33,7 +33,8 @@ function open(i) {
         } else if (armed && buffer.includes('event: changed\n')) {
           arrivals.push(process.hrtime.bigint())
           buffer = ''
-          if (arrivals.length === ready) process.send({ type: 'arrivals', arrivals: arrivals.map(String) })
+          if (arrivals.length === ready)
+            process.send({ type: 'arrivals', arrivals: arrivals.map(String) })
         }
       })
     },

@@ -259,7 +259,11 @@ async function main() {
       url: `${hello.url}/same-bytes`,
     },
     { key: 'page', label: 'Herald `GET /` (status page)', url: `${herald.url}/` },
-    { key: 'summary', label: 'Herald `GET /api/v2/summary.json`', url: `${herald.url}/api/v2/summary.json` },
+    {
+      key: 'summary',
+      label: 'Herald `GET /api/v2/summary.json`',
+      url: `${herald.url}/api/v2/summary.json`,
+    },
     {
       key: 'api',
       label: 'Herald `GET /api/v1/components`',

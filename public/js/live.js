@@ -1,3 +1,4 @@
+/* global document, window, location, DOMParser, CustomEvent, EventSource */
 // Live public pages: when the status changes, fetch the page again and swap its main content, so
 // the banner, components and timelines update without a reload. Server-Sent Events on Node
 // (GET /live); where /live answers 204 (Workers, or a full server) the page polls with
@@ -20,7 +21,11 @@
     busy = true
     var headers = { Accept: 'text/html' }
     if (etag) headers['If-None-Match'] = etag
-    fetch(location.pathname + location.search, { headers: headers, cache: 'no-store', credentials: 'same-origin' })
+    fetch(location.pathname + location.search, {
+      headers: headers,
+      cache: 'no-store',
+      credentials: 'same-origin',
+    })
       .then(function (res) {
         if (res.status === 304 || !res.ok) return null
         etag = res.headers.get('ETag')

@@ -5,7 +5,9 @@ import type { Clock, Ids, Secrets } from '../app/ports.ts'
 export const systemClock: Clock = { now: () => Date.now() }
 
 /** A clock that only moves when told to: the one stand-in tests may use. */
-export function createFixedClock(start: number): Clock & { set(ms: number): void; advance(ms: number): void } {
+export function createFixedClock(
+  start: number,
+): Clock & { set(ms: number): void; advance(ms: number): void } {
   let now = start
   return {
     now: () => now,

@@ -40,7 +40,10 @@ export async function createComponent(
     const existing = (await deps.store.listGroups()).find((g) => g.name.toLowerCase() === wanted)
     if (existing) groupId = existing.id
     else {
-      const planned = await planGroup(deps, actor, input.group, { description: null, collapsed: false })
+      const planned = await planGroup(deps, actor, input.group, {
+        description: null,
+        collapsed: false,
+      })
       groupId = planned.group.id
       changes.push(...planned.changes)
     }
@@ -73,7 +76,14 @@ export async function createComponent(
         eventId: null,
       },
     },
-    audit(deps, actor, 'component.create', { type: 'component', id: component.id }, null, component),
+    audit(
+      deps,
+      actor,
+      'component.create',
+      { type: 'component', id: component.id },
+      null,
+      component,
+    ),
   )
   await deps.store.commit(changes)
   return component

@@ -21,7 +21,10 @@ export async function deleteIncidentUpdate(
   if (!incident) throw notFound('Incident', event.incidentId)
   const events = (await deps.store.listEvents(incident.id)).filter((e) => e.id !== eventId)
   if (events.length === 0)
-    throw new AppError('CONFLICT', 'The only update of an incident cannot be deleted; delete the incident instead')
+    throw new AppError(
+      'CONFLICT',
+      'The only update of an incident cannot be deleted; delete the incident instead',
+    )
   const updated = withDerivedState(incident, events, [], deps.clock.now())
   await deps.store.commit([
     { type: 'event.delete', id: eventId },

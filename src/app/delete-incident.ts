@@ -15,6 +15,13 @@ export async function deleteIncident(
   const events = await deps.store.listEvents(incidentId)
   await deps.store.commit([
     { type: 'incident.delete', id: incidentId },
-    audit(deps, actor, 'incident.delete', { type: 'incident', id: incidentId }, { incident, events }, null),
+    audit(
+      deps,
+      actor,
+      'incident.delete',
+      { type: 'incident', id: incidentId },
+      { incident, events },
+      null,
+    ),
   ])
 }

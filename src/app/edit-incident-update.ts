@@ -46,7 +46,9 @@ export async function editIncidentUpdate(
   if (event.visibility === 'internal' && (event.status || event.componentChanges.length))
     throw invalid('visibility', 'an update that changes statuses cannot be made internal')
   if (event.visibility === 'internal') event.notify = false
-  const events = (await deps.store.listEvents(incident.id)).map((e) => (e.id === eventId ? event : e))
+  const events = (await deps.store.listEvents(incident.id)).map((e) =>
+    e.id === eventId ? event : e,
+  )
   const updated = withDerivedState(incident, events, [], now)
   await deps.store.commit([
     { type: 'event.update', event },

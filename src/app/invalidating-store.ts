@@ -38,7 +38,9 @@ export function withPageVersion(store: Store): Store {
   return {
     ...store,
     commit(changes) {
-      return store.commit(changes.some(isPublicChange) ? [...changes, { type: 'page.bump' }] : changes)
+      return store.commit(
+        changes.some(isPublicChange) ? [...changes, { type: 'page.bump' }] : changes,
+      )
     },
   }
 }

@@ -35,7 +35,11 @@ export const ScheduleMaintenanceInput = z
     if (v.scheduledUntil <= v.scheduledFor)
       ctx.addIssue({ code: 'custom', path: ['scheduledUntil'], message: 'must be after the start' })
     if (v.scheduledUntil - v.scheduledFor > 31 * 86_400_000)
-      ctx.addIssue({ code: 'custom', path: ['scheduledUntil'], message: 'a window may last at most 31 days' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['scheduledUntil'],
+        message: 'a window may last at most 31 days',
+      })
   })
 export type ScheduleMaintenanceInput = z.input<typeof ScheduleMaintenanceInput>
 
@@ -112,7 +116,12 @@ export async function scheduleMaintenance(
     updatedAt: now,
     createdBy: actor.id,
   }
-  const update = newUpdate(deps, m, { body: input.body, status: 'scheduled', at: now, author: actor.label })
+  const update = newUpdate(deps, m, {
+    body: input.body,
+    status: 'scheduled',
+    at: now,
+    author: actor.label,
+  })
   await deps.store.commit([
     { type: 'maintenance.insert', maintenance: m },
     { type: 'maintenanceUpdate.insert', update },
@@ -122,18 +131,17 @@ export async function scheduleMaintenance(
   return m
 }
 
-export const RescheduleMaintenanceInput = z
-  .object({
-    name: Name.optional(),
-    scheduledFor: Millis.optional(),
-    scheduledUntil: Millis.optional(),
-    componentIds: z.array(z.string().trim().min(1).max(64)).max(500).optional(),
-    autoStart: z.boolean().optional(),
-    autoComplete: z.boolean().optional(),
-    notify: z.boolean().optional(),
-    /** Posted as an update (and sent) when the window moves. */
-    body: Body.optional(),
-  })
+export const RescheduleMaintenanceInput = z.object({
+  name: Name.optional(),
+  scheduledFor: Millis.optional(),
+  scheduledUntil: Millis.optional(),
+  componentIds: z.array(z.string().trim().min(1).max(64)).max(500).optional(),
+  autoStart: z.boolean().optional(),
+  autoComplete: z.boolean().optional(),
+  notify: z.boolean().optional(),
+  /** Posted as an update (and sent) when the window moves. */
+  body: Body.optional(),
+})
 export type RescheduleMaintenanceInput = z.input<typeof RescheduleMaintenanceInput>
 
 /** Edits a maintenance; moving its window bumps the calendar SEQUENCE and may tell subscribers. */
@@ -162,7 +170,8 @@ export async function updateMaintenance(
     ...(input.notify !== undefined ? { notify: input.notify } : {}),
     updatedAt: now,
   }
-  if (after.scheduledUntil <= after.scheduledFor) throw invalid('scheduledUntil', 'must be after the start')
+  if (after.scheduledUntil <= after.scheduledFor)
+    throw invalid('scheduledUntil', 'must be after the start')
   if (before.status !== 'scheduled' && after.scheduledFor !== before.scheduledFor)
     throw invalid('scheduledFor', 'has already started; only the end can move')
   if (
@@ -171,7 +180,8 @@ export async function updateMaintenance(
     [...new Set(input.componentIds)].sort().join() !== [...before.componentIds].sort().join()
   )
     throw invalid('componentIds', 'has already started; its components can no longer change')
-  const moved = after.scheduledFor !== before.scheduledFor || after.scheduledUntil !== before.scheduledUntil
+  const moved =
+    after.scheduledFor !== before.scheduledFor || after.scheduledUntil !== before.scheduledUntil
   if (moved) {
     after.sequence = before.sequence + 1
     // A reminder belongs to the old start time.
@@ -179,8 +189,16 @@ export async function updateMaintenance(
   }
   const changes: Change[] = [{ type: 'maintenance.update', maintenance: after }]
   if (moved && input.body) {
-    const update = newUpdate(deps, after, { body: input.body, status: after.status, at: now, author: actor.label })
-    changes.push({ type: 'maintenanceUpdate.insert', update }, ...broadcastOf(deps, after, 'maintenance_updated', update.id))
+    const update = newUpdate(deps, after, {
+      body: input.body,
+      status: after.status,
+      at: now,
+      author: actor.label,
+    })
+    changes.push(
+      { type: 'maintenanceUpdate.insert', update },
+      ...broadcastOf(deps, after, 'maintenance_updated', update.id),
+    )
   }
   changes.push(audit(deps, actor, 'maintenance.update', { type: 'maintenance', id }, before, after))
   await deps.store.commit(changes)
@@ -189,12 +207,19 @@ export async function updateMaintenance(
 
 export const PostMaintenanceUpdateInput = z.object({
   body: Body,
-  status: z.enum(MAINTENANCE_STATUSES, { error: 'Choose scheduled, in_progress, verifying or completed' }).optional(),
+  status: z
+    .enum(MAINTENANCE_STATUSES, { error: 'Choose scheduled, in_progress, verifying or completed' })
+    .optional(),
   notify: z.boolean().default(true),
 })
 export type PostMaintenanceUpdateInput = z.input<typeof PostMaintenanceUpdateInput>
 
-const ORDER: Record<MaintenanceStatus, number> = { scheduled: 0, in_progress: 1, verifying: 2, completed: 3 }
+const ORDER: Record<MaintenanceStatus, number> = {
+  scheduled: 0,
+  in_progress: 1,
+  verifying: 2,
+  completed: 3,
+}
 
 /** Plans a move to `status` at `at`: component statuses, restore map, the update and its broadcast. */
 async function planTransition(
@@ -246,7 +271,10 @@ async function planTransition(
     })
     changes.push(...planned.changes)
   }
-  changes.unshift({ type: 'maintenance.update', maintenance: after }, { type: 'maintenanceUpdate.insert', update })
+  changes.unshift(
+    { type: 'maintenance.update', maintenance: after },
+    { type: 'maintenanceUpdate.insert', update },
+  )
   if (ctx.notify) changes.push(...broadcastOf(deps, after, kind, update.id))
   return { after, changes }
 }
@@ -264,7 +292,8 @@ export async function postMaintenanceUpdate(
   if (!m) throw notFound('Maintenance', id)
   if (m.cancelledAt) throw new AppError('CONFLICT', 'This maintenance was cancelled')
   const status = input.status ?? m.status
-  if (ORDER[status] < ORDER[m.status]) throw invalid('status', `cannot go back from ${m.status} to ${status}`)
+  if (ORDER[status] < ORDER[m.status])
+    throw invalid('status', `cannot go back from ${m.status} to ${status}`)
   if (m.status === 'completed') throw new AppError('CONFLICT', 'This maintenance is completed')
   const { after, changes } = await planTransition(deps, m, status, {
     at: deps.clock.now(),
@@ -272,7 +301,12 @@ export async function postMaintenanceUpdate(
     author: actor.label,
     notify: input.notify,
   })
-  changes.push(audit(deps, actor, 'maintenance.update.post', { type: 'maintenance', id }, null, { status, body: input.body }))
+  changes.push(
+    audit(deps, actor, 'maintenance.update.post', { type: 'maintenance', id }, null, {
+      status,
+      body: input.body,
+    }),
+  )
   await deps.store.commit(changes)
   return after
 }
@@ -335,15 +369,26 @@ export async function runMaintenanceTransitions(deps: D): Promise<number> {
     const endDue = m.autoComplete && m.scheduledUntil <= now
     // Each step is its own write: the completion reads the component statuses the start set.
     const step = async (changes: Change[], next: Maintenance) => {
-      changes.push(audit(deps, SYSTEM, 'maintenance.transition', { type: 'maintenance', id: m.id }, m, next))
+      changes.push(
+        audit(deps, SYSTEM, 'maintenance.transition', { type: 'maintenance', id: m.id }, m, next),
+      )
       await deps.store.commit(changes)
       m = next
       made++
     }
-    if (m.status === 'scheduled' && !startDue && reminderMs > 0 && m.notify && m.reminderSentAt === null) {
+    if (
+      m.status === 'scheduled' &&
+      !startDue &&
+      reminderMs > 0 &&
+      m.notify &&
+      m.reminderSentAt === null
+    ) {
       const next = { ...m, reminderSentAt: now, updatedAt: now }
       await step(
-        [{ type: 'maintenance.update', maintenance: next }, ...broadcastOf(deps, next, 'maintenance_reminder', null)],
+        [
+          { type: 'maintenance.update', maintenance: next },
+          ...broadcastOf(deps, next, 'maintenance_reminder', null),
+        ],
         next,
       )
     }

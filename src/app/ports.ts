@@ -88,7 +88,13 @@ export type Change =
    * rest) into pending deliveries (ids `d_<broadcast>_<subscriber>`, so re-running is harmless) and
    * moves the cursor; through null also marks the broadcast expanded.
    */
-  | { type: 'broadcast.expand'; broadcastId: string; after: string | null; through: string | null; at: number }
+  | {
+      type: 'broadcast.expand'
+      broadcastId: string
+      after: string | null
+      through: string | null
+      at: number
+    }
   | {
       type: 'delivery.settle'
       id: string
@@ -206,7 +212,11 @@ export interface Store {
   /** Broadcasts not yet fully expanded, oldest first. */
   listUnexpandedBroadcasts(limit: number): Promise<Broadcast[]>
   /** The id of the batchSize-th matching subscriber after `after`, or null when fewer remain. */
-  expansionBound(broadcast: Broadcast, after: string | null, batchSize: number): Promise<string | null>
+  expansionBound(
+    broadcast: Broadcast,
+    after: string | null,
+    batchSize: number,
+  ): Promise<string | null>
   listBroadcastsFor(query: { incidentId?: string; eventIds?: string[] }): Promise<Broadcast[]>
   deliveryCounts(broadcastIds: string[]): Promise<Map<string, DeliveryCounts>>
 
@@ -237,7 +247,10 @@ export interface Store {
    * upcoming: scheduled and not cancelled, soonest first; active: in_progress or verifying;
    * past: completed or cancelled, newest first; all: everything newest first.
    */
-  listMaintenances(query: { state: 'upcoming' | 'active' | 'past' | 'all'; limit?: number }): Promise<Maintenance[]>
+  listMaintenances(query: {
+    state: 'upcoming' | 'active' | 'past' | 'all'
+    limit?: number
+  }): Promise<Maintenance[]>
   /** Updates of these maintenances, oldest first by (at, id). */
   listMaintenanceUpdates(maintenanceIds: string[]): Promise<MaintenanceUpdate[]>
   /**
@@ -251,7 +264,10 @@ export interface Store {
   /** The postmortem imported from a document with this fingerprint, if any. */
   getPostmortemByFingerprint(fingerprint: string): Promise<Postmortem | null>
   /** Newest first by updatedAt; narrowed to some incidents or one state when asked. */
-  listPostmortems(query?: { incidentIds?: string[]; state?: PostmortemState }): Promise<Postmortem[]>
+  listPostmortems(query?: {
+    incidentIds?: string[]
+    state?: PostmortemState
+  }): Promise<Postmortem[]>
 }
 
 /** Rendered public output, cached until the next write (DESIGN.md principle 1). */

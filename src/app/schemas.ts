@@ -10,7 +10,11 @@ import {
 // zod pieces shared by the use cases' inputs. Transports (console forms, /api/v1 JSON, CLI) convert
 // their own formats (local datetime, ISO-8601 strings) to these before calling a use case.
 
-export const Name = z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters')
+export const Name = z
+  .string()
+  .trim()
+  .min(1, 'is required')
+  .max(200, 'must be at most 200 characters')
 export const Description = z
   .string()
   .trim()

@@ -20,10 +20,7 @@ const SECRET_ROTATION_MS = 24 * 3_600_000
 const ChannelSchema = z.enum(SUBSCRIBER_CHANNELS, {
   error: 'Choose email, webhook, slack, discord or teams',
 })
-const IdList = z
-  .array(z.string().trim().min(1).max(64))
-  .max(500, 'Choose at most 500')
-  .default([])
+const IdList = z.array(z.string().trim().min(1).max(64)).max(500, 'Choose at most 500').default([])
 
 export const SubscribeInput = z.object({
   channel: ChannelSchema.default('email'),
@@ -44,7 +41,8 @@ export function normalizeTarget(
 ): string {
   if (channel === 'email') {
     const r = Email.safeParse(target)
-    if (!r.success) throw invalid('target', r.error.issues[0]?.message ?? 'Enter a valid email address')
+    if (!r.success)
+      throw invalid('target', r.error.issues[0]?.message ?? 'Enter a valid email address')
     return r.data
   }
   let url: URL
@@ -53,17 +51,21 @@ export function normalizeTarget(
   } catch {
     throw invalid('target', 'Enter the full https:// address of the endpoint')
   }
-  const allowed = deps.config.WEBHOOK_ALLOWED_HOSTS.includes(url.hostname.toLowerCase()) ||
+  const allowed =
+    deps.config.WEBHOOK_ALLOWED_HOSTS.includes(url.hostname.toLowerCase()) ||
     deps.config.WEBHOOK_ALLOWED_HOSTS.includes(url.host.toLowerCase())
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowed))
     throw invalid('target', 'Use an https:// address')
-  if (url.username || url.password) throw invalid('target', 'Leave user names and passwords out of the address')
+  if (url.username || url.password)
+    throw invalid('target', 'Leave user names and passwords out of the address')
   return url.toString()
 }
 
 async function checkScope(deps: Pick<Deps, 'store'>, componentIds: string[], groupIds: string[]) {
   if (componentIds.length) {
-    const known = new Set((await deps.store.listComponents()).filter((c) => c.visible).map((c) => c.id))
+    const known = new Set(
+      (await deps.store.listComponents()).filter((c) => c.visible).map((c) => c.id),
+    )
     const unknown = componentIds.find((id) => !known.has(id))
     if (unknown) throw invalid('componentIds', `unknown component ${unknown}`)
   }
@@ -108,7 +110,12 @@ function blankSubscriber(
 
 function withScope(sub: Subscriber, componentIds: string[], groupIds: string[]): Subscriber {
   const all = componentIds.length === 0 && groupIds.length === 0
-  return { ...sub, allComponents: all, componentIds: all ? [] : componentIds, groupIds: all ? [] : groupIds }
+  return {
+    ...sub,
+    allComponents: all,
+    componentIds: all ? [] : componentIds,
+    groupIds: all ? [] : groupIds,
+  }
 }
 
 async function sendConfirmation(deps: D, sub: Subscriber, token: string): Promise<void> {
@@ -127,10 +134,14 @@ async function sendConfirmation(deps: D, sub: Subscriber, token: string): Promis
       mailIdentity(deps, settings),
     ),
   )
-  if (!outcome.ok) deps.log.warn('confirmation mail not sent', { subscriber: sub.id, reason: outcome.reason })
+  if (!outcome.ok)
+    deps.log.warn('confirmation mail not sent', { subscriber: sub.id, reason: outcome.reason })
 }
 
-async function pendingWithToken(deps: D, sub: Subscriber): Promise<{ sub: Subscriber; token: string }> {
+async function pendingWithToken(
+  deps: D,
+  sub: Subscriber,
+): Promise<{ sub: Subscriber; token: string }> {
   const token = deps.secrets.token(24)
   return {
     token,
@@ -151,12 +162,20 @@ export interface SubscribeResult {
 }
 
 /** The public form. Rate-limited per client address by the caller's key. */
-export async function subscribe(deps: D, raw: SubscribeInput, clientKey: string): Promise<SubscribeResult> {
+export async function subscribe(
+  deps: D,
+  raw: SubscribeInput,
+  clientKey: string,
+): Promise<SubscribeResult> {
   const hits = await deps.store.hitRateLimit(`subscribe:${clientKey}`, 3_600_000, deps.clock.now())
   if (hits > deps.config.SUBSCRIBE_MAX_PER_HOUR)
-    throw new AppError('RATE_LIMITED', 'Too many subscription requests from your address; try again later.', {
-      retryAfterSeconds: 3600 - Math.floor((deps.clock.now() % 3_600_000) / 1000),
-    })
+    throw new AppError(
+      'RATE_LIMITED',
+      'Too many subscription requests from your address; try again later.',
+      {
+        retryAfterSeconds: 3600 - Math.floor((deps.clock.now() % 3_600_000) / 1000),
+      },
+    )
   const input = SubscribeInput.parse(raw)
   const target = normalizeTarget(deps, input.channel, input.target)
   await checkScope(deps, input.componentIds, input.groupIds)
@@ -164,7 +183,11 @@ export async function subscribe(deps: D, raw: SubscribeInput, clientKey: string)
   if (input.channel !== 'email') {
     const now = deps.clock.now()
     const sub: Subscriber = {
-      ...withScope(blankSubscriber(deps, input.channel, target), input.componentIds, input.groupIds),
+      ...withScope(
+        blankSubscriber(deps, input.channel, target),
+        input.componentIds,
+        input.groupIds,
+      ),
       state: 'active',
       confirmedAt: now,
     }
@@ -180,9 +203,14 @@ export async function subscribe(deps: D, raw: SubscribeInput, clientKey: string)
   const base = existing
     ? { ...existing, unsubscribedAt: null }
     : blankSubscriber(deps, 'email', target)
-  const { sub, token } = await pendingWithToken(deps, withScope(base, input.componentIds, input.groupIds))
+  const { sub, token } = await pendingWithToken(
+    deps,
+    withScope(base, input.componentIds, input.groupIds),
+  )
   await deps.store.commit([
-    existing ? { type: 'subscriber.update', subscriber: sub } : { type: 'subscriber.insert', subscriber: sub },
+    existing
+      ? { type: 'subscriber.update', subscriber: sub }
+      : { type: 'subscriber.insert', subscriber: sub },
   ])
   await sendConfirmation(deps, sub, token)
   return { outcome: 'confirmation_sent', subscriber: null }
@@ -194,10 +222,16 @@ export async function confirmSubscription(
 ): Promise<{ subscriber: Subscriber; already: boolean }> {
   const sub = await deps.store.getSubscriberByConfirmHash(await deps.secrets.sha256(token))
   if (!sub || sub.state === 'unsubscribed')
-    throw new AppError('NOT_FOUND', 'This confirmation link is not valid. Subscribe again to get a new one.')
+    throw new AppError(
+      'NOT_FOUND',
+      'This confirmation link is not valid. Subscribe again to get a new one.',
+    )
   if (sub.state === 'active') return { subscriber: sub, already: true }
   if ((sub.confirmExpiresAt ?? 0) < deps.clock.now())
-    throw new AppError('NOT_FOUND', 'This confirmation link has expired. Subscribe again to get a new one.')
+    throw new AppError(
+      'NOT_FOUND',
+      'This confirmation link has expired. Subscribe again to get a new one.',
+    )
   const now = deps.clock.now()
   const after: Subscriber = { ...sub, state: 'active', confirmedAt: now }
   await deps.store.commit([{ type: 'subscriber.update', subscriber: after }])
@@ -254,7 +288,12 @@ export async function resubscribe(deps: D, token: string): Promise<Subscriber> {
     await sendConfirmation(deps, pending.sub, pending.token)
     return pending.sub
   }
-  const after: Subscriber = { ...sub, state: 'active', unsubscribedAt: null, confirmedAt: deps.clock.now() }
+  const after: Subscriber = {
+    ...sub,
+    state: 'active',
+    unsubscribedAt: null,
+    confirmedAt: deps.clock.now(),
+  }
   await deps.store.commit([{ type: 'subscriber.update', subscriber: after }])
   return after
 }
@@ -281,10 +320,14 @@ export async function addSubscriber(
   const target = normalizeTarget(deps, input.channel, input.target)
   await checkScope(deps, input.componentIds, input.groupIds)
   if (input.channel === 'email' && (await deps.store.getSubscriberByTarget('email', target)))
-    throw new AppError('CONFLICT', 'This address is already subscribed', { issues: [
-      { field: 'target', message: 'is already subscribed' },
-    ] })
-  const base = withScope(blankSubscriber(deps, input.channel, target), input.componentIds, input.groupIds)
+    throw new AppError('CONFLICT', 'This address is already subscribed', {
+      issues: [{ field: 'target', message: 'is already subscribed' }],
+    })
+  const base = withScope(
+    blankSubscriber(deps, input.channel, target),
+    input.componentIds,
+    input.groupIds,
+  )
   const now = deps.clock.now()
   let sub: Subscriber
   let token: string | null = null
@@ -337,7 +380,8 @@ export async function rotateWebhookSecret(
   assertRole(actor, 'owner', 'responder')
   const sub = await deps.store.getSubscriber(id)
   if (!sub) throw notFound('Subscriber', id)
-  if (sub.channel !== 'webhook') throw invalid('channel', 'only webhook subscribers have a signing secret')
+  if (sub.channel !== 'webhook')
+    throw invalid('channel', 'only webhook subscribers have a signing secret')
   const now = deps.clock.now()
   const after: Subscriber = {
     ...sub,
@@ -366,7 +410,14 @@ export async function reactivateSubscriber(
   const after: Subscriber = { ...sub, state: 'active', failureStreak: 0, unsubscribedAt: null }
   await deps.store.commit([
     { type: 'subscriber.update', subscriber: after },
-    audit(deps, actor, 'subscriber.reactivate', { type: 'subscriber', id }, redact(sub), redact(after)),
+    audit(
+      deps,
+      actor,
+      'subscriber.reactivate',
+      { type: 'subscriber', id },
+      redact(sub),
+      redact(after),
+    ),
   ])
   return after
 }
@@ -378,7 +429,8 @@ export async function replayDeliveries(
   query: { subscriberId?: string; broadcastId?: string },
 ): Promise<number> {
   assertRole(actor, 'owner', 'responder')
-  if (!query.subscriberId && !query.broadcastId) throw invalid('subscriberId', 'say which deliveries to replay')
+  if (!query.subscriberId && !query.broadcastId)
+    throw invalid('subscriberId', 'say which deliveries to replay')
   const dead = await deps.store.listDeliveries({ ...query, state: 'dead', limit: 10_000 })
   if (dead.length === 0) return 0
   const now = deps.clock.now()
@@ -386,12 +438,22 @@ export async function replayDeliveries(
   if (query.subscriberId) {
     const sub = await deps.store.getSubscriber(query.subscriberId)
     if (sub?.state === 'quarantined')
-      changes.push({ type: 'subscriber.update', subscriber: { ...sub, state: 'active', failureStreak: 0 } })
+      changes.push({
+        type: 'subscriber.update',
+        subscriber: { ...sub, state: 'active', failureStreak: 0 },
+      })
   }
   changes.push(
-    audit(deps, actor, 'delivery.replay', { type: 'deliveries', id: query.subscriberId ?? query.broadcastId! }, null, {
-      count: dead.length,
-    }),
+    audit(
+      deps,
+      actor,
+      'delivery.replay',
+      { type: 'deliveries', id: query.subscriberId ?? query.broadcastId! },
+      null,
+      {
+        count: dead.length,
+      },
+    ),
   )
   await deps.store.commit(changes)
   return dead.length
@@ -417,7 +479,10 @@ export async function importSubscribers(deps: D, actor: Actor, csv: string): Pro
   })
   const fields = parsed.meta.fields ?? []
   if (!fields.includes('email') && !fields.includes('target'))
-    throw invalid('file', 'The first row must name an "email" column, or "channel" and "target" columns')
+    throw invalid(
+      'file',
+      'The first row must name an "email" column, or "channel" and "target" columns',
+    )
   const components = (await deps.store.listComponents()).filter((c) => c.visible)
   const byKey = new Map<string, string>()
   for (const c of components) {
@@ -432,7 +497,8 @@ export async function importSubscribers(deps: D, actor: Actor, csv: string): Pro
     const line = index + 2
     const channelText = (row.channel ?? 'email').trim().toLowerCase() || 'email'
     const targetText = (row.target ?? row.email ?? '').trim()
-    const skip = (reason: string) => report.skipped.push({ line, target: targetText.slice(0, 200), reason })
+    const skip = (reason: string) =>
+      report.skipped.push({ line, target: targetText.slice(0, 200), reason })
     const channel = ChannelSchema.safeParse(channelText)
     if (!channel.success) {
       skip(`unknown channel "${channelText.slice(0, 40)}"`)
@@ -447,7 +513,10 @@ export async function importSubscribers(deps: D, actor: Actor, csv: string): Pro
     }
     const componentIds: string[] = []
     let unknown: string | null = null
-    for (const part of (row.components ?? '').split(/[;|]/).map((p) => p.trim()).filter(Boolean)) {
+    for (const part of (row.components ?? '')
+      .split(/[;|]/)
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const id = byKey.get(part.toLowerCase()) ?? byKey.get(part)
       if (!id) unknown = part
       else componentIds.push(id)
@@ -457,7 +526,10 @@ export async function importSubscribers(deps: D, actor: Actor, csv: string): Pro
       continue
     }
     const key = `${channel.data}:${target.toLowerCase()}`
-    if (seen.has(key) || (channel.data === 'email' && (await deps.store.getSubscriberByTarget('email', target)))) {
+    if (
+      seen.has(key) ||
+      (channel.data === 'email' && (await deps.store.getSubscriberByTarget('email', target)))
+    ) {
       skip('already subscribed')
       continue
     }
@@ -475,10 +547,12 @@ export async function importSubscribers(deps: D, actor: Actor, csv: string): Pro
   if (rowErrors.length)
     for (const e of rowErrors.slice(0, 50))
       report.skipped.push({ line: (e.row ?? 0) + 2, target: '', reason: e.message })
-  changes.push(audit(deps, actor, 'subscriber.import', { type: 'subscribers', id: 'import' }, null, {
-    added: report.added,
-    skipped: report.skipped.length,
-  }))
+  changes.push(
+    audit(deps, actor, 'subscriber.import', { type: 'subscribers', id: 'import' }, null, {
+      added: report.added,
+      skipped: report.skipped.length,
+    }),
+  )
   await deps.store.commit(changes)
   return report
 }

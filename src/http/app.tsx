@@ -37,7 +37,10 @@ export function createApp(deps: Deps, opts: AppOptions = {}) {
   app.onError(handleError)
   app.notFound((c) => {
     if (c.req.path.startsWith('/api/'))
-      return c.json({ error: { code: 'NOT_FOUND', message: `No route for ${c.req.method} ${c.req.path}` } }, 404)
+      return c.json(
+        { error: { code: 'NOT_FOUND', message: `No route for ${c.req.method} ${c.req.path}` } },
+        404,
+      )
     return c.html(<NotFoundPage />, 404)
   })
 

@@ -40,7 +40,10 @@ export function handleError(err: Error, c: Context<AppEnv>) {
   if (err instanceof HTTPException && !(err.cause instanceof Error)) {
     const status = err.status
     if (isApi)
-      return c.json({ error: { code: status === 400 ? 'BAD_REQUEST' : 'HTTP_ERROR', message: err.message } }, status)
+      return c.json(
+        { error: { code: status === 400 ? 'BAD_REQUEST' : 'HTTP_ERROR', message: err.message } },
+        status,
+      )
     return c.html(<ErrorPage status={status} title="Request error" message={err.message} />, status)
   }
   const appErr = toAppError(err)
@@ -58,7 +61,8 @@ export function handleError(err: Error, c: Context<AppEnv>) {
     )
   }
   const status = STATUS[appErr.code]
-  if (appErr.retryAfterSeconds !== undefined) c.header('Retry-After', String(appErr.retryAfterSeconds))
+  if (appErr.retryAfterSeconds !== undefined)
+    c.header('Retry-After', String(appErr.retryAfterSeconds))
   if (isApi) {
     return c.json(
       {
@@ -81,7 +85,10 @@ export function handleError(err: Error, c: Context<AppEnv>) {
       status,
     )
   }
-  return c.html(<ErrorPage status={status} title={titleFor(appErr.code)} message={appErr.message} />, status)
+  return c.html(
+    <ErrorPage status={status} title={titleFor(appErr.code)} message={appErr.message} />,
+    status,
+  )
 }
 
 function titleFor(code: ErrorCode): string {

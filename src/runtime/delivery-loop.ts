@@ -40,7 +40,8 @@ export function startDeliveryLoop(
         // died mid-send, so its deliveries go out again now rather than when the lease runs out.
         started = true
         const reclaimed = await deps.store.reclaimExpiredLeases(Number.MAX_SAFE_INTEGER)
-        if (reclaimed) deps.log.info('reclaimed deliveries from a previous run', { count: reclaimed })
+        if (reclaimed)
+          deps.log.info('reclaimed deliveries from a previous run', { count: reclaimed })
       }
       do {
         again = false

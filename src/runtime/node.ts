@@ -60,7 +60,10 @@ export function createNodeDeps(
   const deps: Deps = {
     config,
     // One process sees every write, so the large uptime reads can be kept between writes.
-    store: withJobSignal(withPageInvalidation(withReadCache(database.store), pageCache, live), signal),
+    store: withJobSignal(
+      withPageInvalidation(withReadCache(database.store), pageCache, live),
+      signal,
+    ),
     clock,
     ids,
     secrets: webSecrets,

@@ -39,7 +39,15 @@ describe('versioned page cache (cross-isolate invalidation)', () => {
     await a.store.commit([
       {
         type: 'group.insert',
-        group: { id: 'g1', name: 'Core', description: null, position: 1, collapsed: false, createdAt: 0, updatedAt: 0 },
+        group: {
+          id: 'g1',
+          name: 'Core',
+          description: null,
+          position: 1,
+          collapsed: false,
+          createdAt: 0,
+          updatedAt: 0,
+        },
       },
     ])
     expect(await t.database.store.pageVersion()).toBe(1)

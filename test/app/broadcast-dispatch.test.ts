@@ -86,7 +86,10 @@ describe('broadcast on Node', () => {
       'webhook-id': String(req.headers['webhook-id']),
       'webhook-timestamp': String(req.headers['webhook-timestamp']),
       'webhook-signature': String(req.headers['webhook-signature']),
-    }) as { incident: { id: string; name: string; incident_updates: unknown[] }; page: { status_indicator: string } }
+    }) as {
+      incident: { id: string; name: string; incident_updates: unknown[] }
+      page: { status_indicator: string }
+    }
     expect(payload.incident.id).toBe(incident.id)
     expect(payload.incident.incident_updates).toHaveLength(1)
     expect(payload.page.status_indicator).toBe('major')
@@ -100,9 +103,16 @@ describe('broadcast on Node', () => {
   it('keeps one mail thread per incident across updates and resolution', async () => {
     const { dispatcher } = await setUp()
     await email('ada@example.test')
-    const { incident } = await openIncident(t.deps, CLI_ACTOR, { name: 'Slow pages', impact: 'minor', body: 'Looking.' })
+    const { incident } = await openIncident(t.deps, CLI_ACTOR, {
+      name: 'Slow pages',
+      impact: 'minor',
+      body: 'Looking.',
+    })
     t.clock.advance(60_000)
-    await postIncidentUpdate(t.deps, CLI_ACTOR, incident.id, { body: 'Found it.', status: 'identified' })
+    await postIncidentUpdate(t.deps, CLI_ACTOR, incident.id, {
+      body: 'Found it.',
+      status: 'identified',
+    })
     t.clock.advance(60_000)
     await resolveIncident(t.deps, CLI_ACTOR, incident.id, { body: 'Fixed.' })
     await dispatcher.drain()
@@ -127,10 +137,17 @@ describe('broadcast on Node', () => {
       components: { [api.id]: 'major_outage' },
     })
     await dispatcher.drain()
-    expect(sink.messages.flatMap((m) => m.to).sort()).toEqual(['all@example.test', 'api@example.test'])
+    expect(sink.messages.flatMap((m) => m.to).sort()).toEqual([
+      'all@example.test',
+      'api@example.test',
+    ])
 
     sink.messages.length = 0
-    await openIncident(t.deps, CLI_ACTOR, { name: 'Billing delays', impact: 'minor', body: 'Invoices are late.' })
+    await openIncident(t.deps, CLI_ACTOR, {
+      name: 'Billing delays',
+      impact: 'minor',
+      body: 'Invoices are late.',
+    })
     await dispatcher.drain()
     expect(sink.messages.flatMap((m) => m.to).sort()).toEqual([
       'all@example.test',
@@ -142,8 +159,16 @@ describe('broadcast on Node', () => {
   it('never sends internal notes or updates posted without notify', async () => {
     const { dispatcher } = await setUp()
     await email('ada@example.test')
-    const { incident } = await openIncident(t.deps, CLI_ACTOR, { name: 'Quiet', impact: 'minor', body: 'Opened.', notify: false })
-    await postIncidentUpdate(t.deps, CLI_ACTOR, incident.id, { body: 'secret root cause', visibility: 'internal' })
+    const { incident } = await openIncident(t.deps, CLI_ACTOR, {
+      name: 'Quiet',
+      impact: 'minor',
+      body: 'Opened.',
+      notify: false,
+    })
+    await postIncidentUpdate(t.deps, CLI_ACTOR, incident.id, {
+      body: 'secret root cause',
+      visibility: 'internal',
+    })
     await postIncidentUpdate(t.deps, CLI_ACTOR, incident.id, { body: 'silent fix', notify: false })
     await dispatcher.drain()
     expect(sink.messages).toHaveLength(0)
@@ -171,7 +196,10 @@ describe('broadcast on Node', () => {
     }
     expect(h.requests).toHaveLength(3)
     expect(new Set(h.requests.map((r) => r.headers['webhook-id'])).size).toBe(1)
-    expect(await t.deps.store.getDelivery(delivery!.id)).toMatchObject({ state: 'delivered', attempts: 3 })
+    expect(await t.deps.store.getDelivery(delivery!.id)).toMatchObject({
+      state: 'delivered',
+      attempts: 3,
+    })
   })
 
   it('honours Retry-After on 429', async () => {
@@ -269,7 +297,11 @@ describe('broadcast on Node', () => {
     const { dispatcher } = await setUp()
     const h = await hook([{ status: 503 }, { status: 200 }])
     await webhook(h.url)
-    const { incident } = await openIncident(t.deps, CLI_ACTOR, { name: 'Ordered', impact: 'minor', body: 'first' })
+    const { incident } = await openIncident(t.deps, CLI_ACTOR, {
+      name: 'Ordered',
+      impact: 'minor',
+      body: 'first',
+    })
     t.clock.advance(1000)
     await postIncidentUpdate(t.deps, CLI_ACTOR, incident.id, { body: 'second' })
     t.clock.advance(1000)
@@ -322,7 +354,10 @@ describe('broadcast on Node', () => {
     await dispatcher.drain()
     expect(h.requests).toHaveLength(1)
     expect(h.requests[0]!.headers['webhook-id']).toBe(claimed!.id)
-    expect(await t.deps.store.getDelivery(claimed!.id)).toMatchObject({ state: 'delivered', attempts: 2 })
+    expect(await t.deps.store.getDelivery(claimed!.id)).toMatchObject({
+      state: 'delivered',
+      attempts: 2,
+    })
   })
 
   it('quarantines an endpoint that keeps failing and tells the owner', async () => {
@@ -331,13 +366,20 @@ describe('broadcast on Node', () => {
     const h = await hook([{ status: 410 }])
     const sub = await webhook(h.url)
     const { createUser } = await import('../../src/app/create-user.ts')
-    await createUser(t.deps, CLI_ACTOR, { email: 'owner@acme.test', name: 'Owner', password: 'correct horse battery', role: 'owner' })
+    await createUser(t.deps, CLI_ACTOR, {
+      email: 'owner@acme.test',
+      name: 'Owner',
+      password: 'correct horse battery',
+      role: 'owner',
+    })
     for (let i = 0; i < 5; i++) {
       await openIncident(t.deps, CLI_ACTOR, { name: `Incident ${i}`, impact: 'minor', body: 'x' })
       await dispatcher.drain()
     }
     expect((await t.deps.store.getSubscriber(sub.id))!.state).toBe('quarantined')
-    expect(sink.messages.some((m) => m.to.includes('owner@acme.test') && /quarantined/i.test(m.subject))).toBe(true)
+    expect(
+      sink.messages.some((m) => m.to.includes('owner@acme.test') && /quarantined/i.test(m.subject)),
+    ).toBe(true)
     // Quarantined endpoints get no new deliveries.
     await openIncident(t.deps, CLI_ACTOR, { name: 'After', impact: 'minor', body: 'x' })
     await dispatcher.drain()
@@ -350,7 +392,11 @@ describe('broadcast on Node', () => {
     await updateComponent(t.deps, CLI_ACTOR, api.id, { status: 'degraded_performance' })
     await dispatcher.drain()
     expect(sink.messages).toHaveLength(0)
-    await updateSettings(t.deps, CLI_ACTOR, { pageName: 'Acme', timeZone: 'UTC', notifyComponentChanges: true })
+    await updateSettings(t.deps, CLI_ACTOR, {
+      pageName: 'Acme',
+      timeZone: 'UTC',
+      notifyComponentChanges: true,
+    })
     await updateComponent(t.deps, CLI_ACTOR, api.id, { status: 'major_outage' })
     await dispatcher.drain()
     expect(sink.messages).toHaveLength(1)

@@ -18,7 +18,10 @@ const HOUR = 3_600_000
 async function setUp() {
   t = createTestApp()
   const db = await createComponent(t.deps, CLI_ACTOR, { name: 'Database' })
-  const api = await createComponent(t.deps, CLI_ACTOR, { name: 'API', status: 'degraded_performance' })
+  const api = await createComponent(t.deps, CLI_ACTOR, {
+    name: 'API',
+    status: 'degraded_performance',
+  })
   return { db, api }
 }
 
@@ -52,14 +55,20 @@ describe('scheduled maintenance', () => {
 
     t.clock.set(start)
     await runMaintenanceTransitions(t.deps)
-    expect(await t.deps.store.getMaintenance(m.id)).toMatchObject({ status: 'in_progress', startedAt: start })
+    expect(await t.deps.store.getMaintenance(m.id)).toMatchObject({
+      status: 'in_progress',
+      startedAt: start,
+    })
     const during = new Map((await t.deps.store.listComponents()).map((c) => [c.id, c.status]))
     expect(during.get(db.id)).toBe('under_maintenance')
     expect(during.get(api.id)).toBe('under_maintenance')
 
     t.clock.set(start + 2 * HOUR)
     await runMaintenanceTransitions(t.deps)
-    expect(await t.deps.store.getMaintenance(m.id)).toMatchObject({ status: 'completed', completedAt: start + 2 * HOUR })
+    expect(await t.deps.store.getMaintenance(m.id)).toMatchObject({
+      status: 'completed',
+      completedAt: start + 2 * HOUR,
+    })
     const after = new Map((await t.deps.store.listComponents()).map((c) => [c.id, c.status]))
     // Each component goes back to what it was before, not blindly to operational.
     expect(after.get(db.id)).toBe('operational')
@@ -92,7 +101,9 @@ describe('scheduled maintenance', () => {
       startedAt: start,
       completedAt: start + HOUR,
     })
-    const changes = (await t.deps.store.listStatusChanges(start - 1)).filter((c) => c.componentId === db.id)
+    const changes = (await t.deps.store.listStatusChanges(start - 1)).filter(
+      (c) => c.componentId === db.id,
+    )
     expect(changes.filter((c) => c.at >= start).map((c) => [c.toStatus, c.at])).toEqual([
       ['under_maintenance', start],
       ['operational', start + HOUR],
@@ -117,7 +128,10 @@ describe('scheduled maintenance', () => {
     t.clock.set(start + 10 * 60_000)
     await runMaintenanceTransitions(t.deps)
     expect((await t.deps.store.getMaintenance(m.id))!.status).toBe('scheduled')
-    await postMaintenanceUpdate(t.deps, CLI_ACTOR, m.id, { body: 'Starting now.', status: 'in_progress' })
+    await postMaintenanceUpdate(t.deps, CLI_ACTOR, m.id, {
+      body: 'Starting now.',
+      status: 'in_progress',
+    })
     await postMaintenanceUpdate(t.deps, CLI_ACTOR, m.id, { body: 'Checking.', status: 'verifying' })
     await expect(
       postMaintenanceUpdate(t.deps, CLI_ACTOR, m.id, { body: 'Oops', status: 'scheduled' }),
@@ -156,8 +170,15 @@ describe('scheduled maintenance', () => {
       scheduledUntil: start + HOUR,
     })
     await expect(
-      scheduleMaintenance(t.deps, CLI_ACTOR, { name: 'y', body: 'y', scheduledFor: start, scheduledUntil: start }),
-    ).rejects.toMatchObject({ issues: expect.arrayContaining([expect.objectContaining({ path: ['scheduledUntil'] })]) })
+      scheduleMaintenance(t.deps, CLI_ACTOR, {
+        name: 'y',
+        body: 'y',
+        scheduledFor: start,
+        scheduledUntil: start,
+      }),
+    ).rejects.toMatchObject({
+      issues: expect.arrayContaining([expect.objectContaining({ path: ['scheduledUntil'] })]),
+    })
     const moved = await updateMaintenance(t.deps, CLI_ACTOR, m.id, {
       scheduledFor: start + HOUR,
       scheduledUntil: start + 2 * HOUR,
@@ -170,6 +191,8 @@ describe('scheduled maintenance', () => {
     t.clock.set(start + 5 * HOUR)
     expect(await runMaintenanceTransitions(t.deps)).toBe(0)
     expect(await t.deps.store.listMaintenances({ state: 'upcoming' })).toEqual([])
-    expect((await t.deps.store.listMaintenances({ state: 'past' })).map((x) => x.id)).toEqual([m.id])
+    expect((await t.deps.store.listMaintenances({ state: 'past' })).map((x) => x.id)).toEqual([
+      m.id,
+    ])
   })
 })

@@ -32,7 +32,9 @@ describe('page settings', () => {
     for (const mailFrom of ['not an address', 'Acme <status@acme.test>\r\nBcc: x@y.test']) {
       await expect(
         updateSettings(t.deps, CLI_ACTOR, { pageName: 'Acme', timeZone: 'UTC', mailFrom }),
-      ).rejects.toMatchObject({ issues: expect.arrayContaining([expect.objectContaining({ path: ['mailFrom'] })]) })
+      ).rejects.toMatchObject({
+        issues: expect.arrayContaining([expect.objectContaining({ path: ['mailFrom'] })]),
+      })
     }
   })
 

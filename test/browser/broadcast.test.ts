@@ -55,7 +55,10 @@ describe('subscribe, confirm, broadcast: end to end in Chromium', () => {
     await page.getByRole('radio', { name: 'E-mail' }).check()
     await page.getByLabel('E-mail address or webhook URL').fill(SUBSCRIBER)
     await page.getByRole('button', { name: 'Subscribe' }).click()
-    await page.getByText(/check your inbox/i).first().waitFor()
+    await page
+      .getByText(/check your inbox/i)
+      .first()
+      .waitFor()
 
     const [confirmation] = await sink.waitFor(1)
     expect(confirmation!.to).toEqual([SUBSCRIBER])
@@ -63,10 +66,17 @@ describe('subscribe, confirm, broadcast: end to end in Chromium', () => {
     expect(link).toBeTruthy()
     // Opening the link alone confirms nothing (mail scanners open links too).
     await page.goto(link!)
-    expect((await server.deps.store.getSubscriberByTarget('email', SUBSCRIBER))!.state).toBe('pending')
+    expect((await server.deps.store.getSubscriberByTarget('email', SUBSCRIBER))!.state).toBe(
+      'pending',
+    )
     await page.getByRole('button', { name: 'Confirm subscription' }).click()
-    await page.getByText(/subscribed/i).first().waitFor()
-    expect((await server.deps.store.getSubscriberByTarget('email', SUBSCRIBER))!.state).toBe('active')
+    await page
+      .getByText(/subscribed/i)
+      .first()
+      .waitFor()
+    expect((await server.deps.store.getSubscriberByTarget('email', SUBSCRIBER))!.state).toBe(
+      'active',
+    )
     expect(p.problems()).toEqual(NO_PROBLEMS)
   }, 30_000)
 
@@ -92,7 +102,10 @@ describe('subscribe, confirm, broadcast: end to end in Chromium', () => {
     expect(update!.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click')
 
     // The progress bar polls until everything is delivered, then stops.
-    await page.locator('.delivery-progress[data-delivered-percent="100"]').first().waitFor({ timeout: 10_000 })
+    await page
+      .locator('.delivery-progress[data-delivered-percent="100"]')
+      .first()
+      .waitFor({ timeout: 10_000 })
     expect(p.problems()).toEqual(NO_PROBLEMS)
   }, 30_000)
 })

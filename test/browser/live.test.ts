@@ -65,7 +65,9 @@ describe('live public pages in Chromium', () => {
     await p.page.getByText('A fix is rolling out now.').waitFor({ timeout: 1000 })
     expect(Date.now() - second).toBeLessThan(1000)
     // No reload happened: the window kept its state.
-    expect(await p.page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true)
+    expect(await p.page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(
+      true,
+    )
     expect(p.problems()).toEqual(NO_PROBLEMS)
   })
 })

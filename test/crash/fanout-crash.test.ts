@@ -23,7 +23,9 @@ import { startMailSink, type MailSink } from '../support/mail-sink.ts'
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const EMAILS = 2000
 const WEBHOOKS = 500
-const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !(k in Config.shape)))
+const baseEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !(k in Config.shape)),
+)
 
 let dir: string
 let sink: MailSink
@@ -69,9 +71,15 @@ async function seed(databasePath: string, env: Record<string, string>) {
   })
   const changes: Change[] = []
   for (let i = 0; i < EMAILS; i++)
-    changes.push({ type: 'subscriber.insert', subscriber: subscriber(i, 'email', `user${i}@example.test`) })
+    changes.push({
+      type: 'subscriber.insert',
+      subscriber: subscriber(i, 'email', `user${i}@example.test`),
+    })
   for (let i = 0; i < WEBHOOKS; i++)
-    changes.push({ type: 'subscriber.insert', subscriber: subscriber(i, 'webhook', `${hook.url}?n=${i}`) })
+    changes.push({
+      type: 'subscriber.insert',
+      subscriber: subscriber(i, 'webhook', `${hook.url}?n=${i}`),
+    })
   await deps.store.commit(changes)
   const { incident } = await openIncident(deps, CLI_ACTOR, {
     name: 'Crash test',
@@ -83,7 +91,9 @@ async function seed(databasePath: string, env: Record<string, string>) {
   return { token: token.secret, incidentId: incident.id }
 }
 
-async function startHerald(env: Record<string, string>): Promise<{ url: string; proc: ChildProcess }> {
+async function startHerald(
+  env: Record<string, string>,
+): Promise<{ url: string; proc: ChildProcess }> {
   const proc = spawn('node', ['bin/herald.mjs', 'serve'], {
     cwd: ROOT,
     env: { ...baseEnv, ...env },
@@ -137,12 +147,18 @@ describe('a crash in the middle of a fan-out', () => {
     const res = await fetch(`${first.url}/api/v1/incidents/${incidentId}/updates`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ body: 'We found the cause and are rolling back.', status: 'identified' }),
+      body: JSON.stringify({
+        body: 'We found the cause and are rolling back.',
+        status: 'identified',
+      }),
     })
     expect(res.status).toBe(201)
     const total = EMAILS + WEBHOOKS
     // Kill it once a part (but not all) of the fan-out has gone out.
-    const started = await until(() => sink.messages.length + hook.requests.length >= total / 5, 60_000)
+    const started = await until(
+      () => sink.messages.length + hook.requests.length >= total / 5,
+      60_000,
+    )
     expect(started).toBe(true)
     first.proc.kill('SIGKILL')
     await new Promise((r) => first.proc.once('exit', r))

@@ -9,7 +9,21 @@ afterEach(() => t?.close())
 
 type Doc = {
   openapi: string
-  paths: Record<string, Record<string, { requestBody?: { content: { 'application/json': { schema: { required?: string[]; properties?: Record<string, unknown> } } } } }>>
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        requestBody?: {
+          content: {
+            'application/json': {
+              schema: { required?: string[]; properties?: Record<string, unknown> }
+            }
+          }
+        }
+      }
+    >
+  >
 }
 
 describe('OpenAPI description of /api/v1', () => {
@@ -38,7 +52,9 @@ describe('OpenAPI description of /api/v1', () => {
     const doc = (await (await app.app.request('/api/v1/openapi.json')).json()) as Doc
     const create = doc.paths['/components']!.post!.requestBody!.content['application/json'].schema
     expect(create.required).toEqual(['name'])
-    expect(Object.keys(create.properties!).sort()).toEqual(Object.keys(ApiCreateComponent.shape).sort())
+    expect(Object.keys(create.properties!).sort()).toEqual(
+      Object.keys(ApiCreateComponent.shape).sort(),
+    )
     // What the document calls required, the API refuses without.
     const res = await api('POST', '/components', {})
     expect(res.status).toBe(422)

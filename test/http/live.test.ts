@@ -56,9 +56,7 @@ describe('live page updates (SSE)', () => {
     server = await startTestServer()
     const stream = await openStream(server.url)
     expect(await stream.next('hello')).toBe(true)
-    await server.deps.store.commit([
-      { type: 'token.touch', id: 'none', at: Date.now() },
-    ])
+    await server.deps.store.commit([{ type: 'token.touch', id: 'none', at: Date.now() }])
     expect(await stream.next('changed', 500)).toBe(false)
     stream.close()
   })

@@ -9,7 +9,11 @@ export const TEST_SCRYPT = { logN: 10, r: 8, p: 1 }
 
 export function createTestApp(opts: { now?: number; env?: Record<string, string> } = {}) {
   const clock = createFixedClock(opts.now ?? TEST_NOW)
-  const config: Config = parseConfig({ DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent', ...opts.env })
+  const config: Config = parseConfig({
+    DATABASE_PATH: ':memory:',
+    LOG_LEVEL: 'silent',
+    ...opts.env,
+  })
   const { deps, database } = createNodeDeps(config, {
     clock,
     ids: createSequentialIds(),

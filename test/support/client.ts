@@ -8,7 +8,10 @@ export function createClient(app: TestApp['app'], base = 'http://localhost') {
   const jar = new Map<string, string>()
   let lastCsrf: string | null = null
 
-  async function request(path: string, init: RequestInit & { form?: Record<string, string | string[]> } = {}) {
+  async function request(
+    path: string,
+    init: RequestInit & { form?: Record<string, string | string[]> } = {},
+  ) {
     const headers = new Headers(init.headers)
     if (jar.size) headers.set('Cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '))
     let body = init.body
@@ -20,7 +23,12 @@ export function createClient(app: TestApp['app'], base = 'http://localhost') {
       body = params.toString()
       headers.set('Content-Type', 'application/x-www-form-urlencoded')
     }
-    const res = await app.request(new URL(path, base).toString(), { ...init, headers, body, redirect: 'manual' })
+    const res = await app.request(new URL(path, base).toString(), {
+      ...init,
+      headers,
+      body,
+      redirect: 'manual',
+    })
     for (const cookie of res.headers.getSetCookie()) {
       const [pair] = cookie.split(';')
       const eq = pair!.indexOf('=')
@@ -30,8 +38,13 @@ export function createClient(app: TestApp['app'], base = 'http://localhost') {
       else jar.set(name, value)
     }
     const type = res.headers.get('Content-Type') ?? ''
-    const text = type.includes('html') || type.includes('json') || type.includes('text') ? await res.clone().text() : ''
-    const m = /name="_csrf" value="([^"]+)"/.exec(text) ?? /"X-CSRF-Token":"([^"]+)"/.exec(text.replace(/&quot;/g, '"'))
+    const text =
+      type.includes('html') || type.includes('json') || type.includes('text')
+        ? await res.clone().text()
+        : ''
+    const m =
+      /name="_csrf" value="([^"]+)"/.exec(text) ??
+      /"X-CSRF-Token":"([^"]+)"/.exec(text.replace(/&quot;/g, '"'))
     if (m) lastCsrf = m[1]!
     return Object.assign(res, { text })
   }

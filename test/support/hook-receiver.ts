@@ -11,16 +11,18 @@ export interface Hook {
   close(): Promise<void>
 }
 
-export async function startHookReceiver(
-  script: Hook['script'] = [{ status: 204 }],
-): Promise<Hook> {
+export async function startHookReceiver(script: Hook['script'] = [{ status: 204 }]): Promise<Hook> {
   const hook: Hook = { url: '', requests: [], script, close: async () => {} }
   let served = 0
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
-      hook.requests.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') })
+      hook.requests.push({
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      })
       const step = hook.script[Math.min(served++, hook.script.length - 1)] ?? { status: 204 }
       res.writeHead(step.status, step.headers)
       res.end()

@@ -39,7 +39,9 @@ export function parseHeaders(raw: string): Record<string, string> {
 
 function decodeQuotedPrintable(text: string): string {
   return Buffer.from(
-    text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+    text
+      .replace(/=\r?\n/g, '')
+      .replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
     'latin1',
   ).toString('utf8')
 }
@@ -124,7 +126,8 @@ export async function startMailSink(): Promise<MailSink> {
     close: stop,
     async waitFor(count, timeoutMs = 5000) {
       const until = Date.now() + timeoutMs
-      while (messages.length < count && Date.now() < until) await new Promise((r) => setTimeout(r, 20))
+      while (messages.length < count && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 20))
       return messages
     },
   }

@@ -83,7 +83,11 @@ export function ConsoleLayout(props: { ctx: ConsoleContext; title: string; child
 /** Sign-in and first-run pages: no navigation, no session yet. */
 export function ConsoleBareLayout(props: { title: string; children: Child }) {
   return (
-    <Document title={`${props.title} · Herald`} bodyClass="console bare" head={<link rel="stylesheet" href="/css/console.css" />}>
+    <Document
+      title={`${props.title} · Herald`}
+      bodyClass="console bare"
+      head={<link rel="stylesheet" href="/css/console.css" />}
+    >
       <main class="narrow">{props.children}</main>
     </Document>
   )

@@ -19,8 +19,18 @@ export function PublicLayout(props: {
       head={
         <>
           <link rel="stylesheet" href="/css/page.css" />
-          <link rel="alternate" type="application/atom+xml" title={`${page.name} (Atom)`} href="/feed.atom" />
-          <link rel="alternate" type="application/rss+xml" title={`${page.name} (RSS)`} href="/feed.rss" />
+          <link
+            rel="alternate"
+            type="application/atom+xml"
+            title={`${page.name} (Atom)`}
+            href="/feed.atom"
+          />
+          <link
+            rel="alternate"
+            type="application/rss+xml"
+            title={`${page.name} (RSS)`}
+            href="/feed.rss"
+          />
           {props.head}
           <script src="/js/live.js" defer></script>
         </>
@@ -50,7 +60,8 @@ export function PublicLayout(props: {
           </p>
           <p class="feeds">
             Follow: <a href="/feed.atom">Atom</a> · <a href="/feed.rss">RSS</a> ·{' '}
-            <a href="/api/v2/summary.json">JSON API</a> · <a href="/maintenance.ics">Maintenance calendar</a> ·{' '}
+            <a href="/api/v2/summary.json">JSON API</a> ·{' '}
+            <a href="/maintenance.ics">Maintenance calendar</a> ·{' '}
             <a href="/subscribe">E-mail and webhooks</a>
           </p>
           <p>Powered by Herald</p>

@@ -45,7 +45,8 @@ export function classify(error: unknown): SendOutcome {
   const reason = (code ? `SMTP ${code}: ` : '') + oneLine(e.message ?? String(error))
   // Authentication replies are about our configuration, not the address: retry (and fix the
   // credentials) rather than killing every delivery.
-  if (code !== undefined && [530, 534, 535, 538].includes(code)) return { ok: false, permanent: false, reason }
+  if (code !== undefined && [530, 534, 535, 538].includes(code))
+    return { ok: false, permanent: false, reason }
   if (e.code === 'EAUTH') return { ok: false, permanent: false, reason }
   if (code !== undefined && code >= 500 && code < 600) return { ok: false, permanent: true, reason }
   if (e.code === 'EENVELOPE' && code === undefined) return { ok: false, permanent: true, reason }
@@ -54,5 +55,8 @@ export function classify(error: unknown): SendOutcome {
 
 function oneLine(text: string): string {
   // Never echo credentials from a connection URL into a delivery's recorded error.
-  return text.replace(/\s+/g, ' ').replace(/\/\/[^@\s]*@/g, '//***@').slice(0, 300)
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(/\/\/[^@\s]*@/g, '//***@')
+    .slice(0, 300)
 }

@@ -26,7 +26,10 @@ const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes))
 const unb64 = (text: string) => Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0))
 
 export function parseScryptHash(stored: string) {
-  const m = /^scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$/.exec(stored)
+  const m =
+    /^scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$/.exec(
+      stored,
+    )
   if (!m) return null
   const params = { logN: Number(m[1]), r: Number(m[2]), p: Number(m[3]) }
   if (params.logN < 1 || params.logN > 20 || params.r < 1 || params.p < 1) return null

@@ -1,5 +1,11 @@
 import { and, asc, count, desc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm'
-import type { Change, CapturedMail, DeliveryCounts, Store, SubscriberQuery } from '../../app/ports.ts'
+import type {
+  Change,
+  CapturedMail,
+  DeliveryCounts,
+  Store,
+  SubscriberQuery,
+} from '../../app/ports.ts'
 import { DELIVERY_STATES } from '../../domain/enums.ts'
 import type { Broadcast, Delivery, Subscriber } from '../../domain/types.ts'
 import type { SqliteDb, WriteQuery } from './drizzle-store.ts'
@@ -56,7 +62,9 @@ export function createBroadcastStore(db: SqliteDb) {
 
   const attachScopes = async (rows: SubscriberRow[]): Promise<Subscriber[]> => {
     if (rows.length === 0) return []
-    const byId = new Map(rows.map((r) => [r.id, { components: [] as string[], groups: [] as string[] }]))
+    const byId = new Map(
+      rows.map((r) => [r.id, { components: [] as string[], groups: [] as string[] }]),
+    )
     for (const ids of chunks(rows.map((r) => r.id))) {
       const scopes = await db
         .select()
@@ -88,7 +96,10 @@ export function createBroadcastStore(db: SqliteDb) {
     if (q.channel) conds.push(eq(s.subscribers.channel, q.channel))
     if (q.state) conds.push(eq(s.subscribers.state, q.state))
     if (q.search?.trim()) {
-      const pattern = `%${q.search.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+      const pattern = `%${q.search
+        .trim()
+        .toLowerCase()
+        .replace(/[\\%_]/g, (c) => `\\${c}`)}%`
       conds.push(sql`${s.subscribers.targetKey} like ${pattern} escape '\\'`)
     }
     if (q.componentId) {
@@ -106,14 +117,19 @@ export function createBroadcastStore(db: SqliteDb) {
   const writeQueries = (change: Change): WriteQuery[] | null => {
     switch (change.type) {
       case 'subscriber.insert':
-        return [db.insert(s.subscribers).values(subscriberRow(change.subscriber)), ...insertScopes(change.subscriber)]
+        return [
+          db.insert(s.subscribers).values(subscriberRow(change.subscriber)),
+          ...insertScopes(change.subscriber),
+        ]
       case 'subscriber.update':
         return [
           db
             .update(s.subscribers)
             .set(subscriberRow(change.subscriber))
             .where(eq(s.subscribers.id, change.subscriber.id)),
-          db.delete(s.subscriberScopes).where(eq(s.subscriberScopes.subscriberId, change.subscriber.id)),
+          db
+            .delete(s.subscriberScopes)
+            .where(eq(s.subscriberScopes.subscriberId, change.subscriber.id)),
           ...insertScopes(change.subscriber),
         ]
       case 'subscriber.delete':
@@ -125,7 +141,10 @@ export function createBroadcastStore(db: SqliteDb) {
       case 'subscriber.outcome':
         return [
           change.ok
-            ? db.update(s.subscribers).set({ failureStreak: 0 }).where(eq(s.subscribers.id, change.id))
+            ? db
+                .update(s.subscribers)
+                .set({ failureStreak: 0 })
+                .where(eq(s.subscribers.id, change.id))
             : db
                 .update(s.subscribers)
                 .set({
@@ -178,7 +197,9 @@ export function createBroadcastStore(db: SqliteDb) {
               lastError: change.error ?? null,
               lastStatus: change.status ?? null,
               ...(change.state === 'delivered' ? { deliveredAt: change.at } : {}),
-              ...(change.nextAttemptAt !== undefined ? { nextAttemptAt: change.nextAttemptAt } : {}),
+              ...(change.nextAttemptAt !== undefined
+                ? { nextAttemptAt: change.nextAttemptAt }
+                : {}),
             })
             .where(eq(s.deliveries.id, change.id)),
         ]
@@ -200,11 +221,23 @@ export function createBroadcastStore(db: SqliteDb) {
         return chunks(change.ids).map((ids) =>
           db
             .update(s.deliveries)
-            .set({ state: 'pending', attempts: 0, nextAttemptAt: change.at, leaseUntil: null, updatedAt: change.at })
-            .where(and(inArray(s.deliveries.id, ids), inArray(s.deliveries.state, ['dead', 'retrying']))),
+            .set({
+              state: 'pending',
+              attempts: 0,
+              nextAttemptAt: change.at,
+              leaseUntil: null,
+              updatedAt: change.at,
+            })
+            .where(
+              and(inArray(s.deliveries.id, ids), inArray(s.deliveries.state, ['dead', 'retrying'])),
+            ),
         )
       case 'mail.capture':
-        return [db.insert(s.capturedMail).values({ ...change.mail, headers: JSON.stringify(change.mail.headers) })]
+        return [
+          db
+            .insert(s.capturedMail)
+            .values({ ...change.mail, headers: JSON.stringify(change.mail.headers) }),
+        ]
       default:
         return null
     }
@@ -219,7 +252,9 @@ export function createBroadcastStore(db: SqliteDb) {
       const rows = await db
         .select()
         .from(s.subscribers)
-        .where(and(eq(s.subscribers.channel, channel), eq(s.subscribers.targetKey, targetKey(target))))
+        .where(
+          and(eq(s.subscribers.channel, channel), eq(s.subscribers.targetKey, targetKey(target))),
+        )
       return (await attachScopes(rows))[0] ?? null
     },
     async getSubscriberByManageToken(token: string) {
@@ -227,7 +262,10 @@ export function createBroadcastStore(db: SqliteDb) {
       return (await attachScopes(rows))[0] ?? null
     },
     async getSubscriberByConfirmHash(hash: string) {
-      const rows = await db.select().from(s.subscribers).where(eq(s.subscribers.confirmTokenHash, hash))
+      const rows = await db
+        .select()
+        .from(s.subscribers)
+        .where(eq(s.subscribers.confirmTokenHash, hash))
       return (await attachScopes(rows))[0] ?? null
     },
     async getSubscribersByIds(ids: string[]) {
@@ -315,7 +353,12 @@ export function createBroadcastStore(db: SqliteDb) {
       // One statement: choosing and leasing cannot interleave with another sender's claim.
       const rows = await db
         .update(s.deliveries)
-        .set({ state: 'sending', leaseUntil, attempts: sql`${s.deliveries.attempts} + 1`, updatedAt: now })
+        .set({
+          state: 'sending',
+          leaseUntil,
+          attempts: sql`${s.deliveries.attempts} + 1`,
+          updatedAt: now,
+        })
         .where(
           inArray(
             s.deliveries.id,
@@ -333,7 +376,12 @@ export function createBroadcastStore(db: SqliteDb) {
     async reclaimExpiredLeases(now: number) {
       const rows = await db
         .update(s.deliveries)
-        .set({ state: 'retrying', leaseUntil: null, updatedAt: now, lastError: 'sender stopped before recording an outcome' })
+        .set({
+          state: 'retrying',
+          leaseUntil: null,
+          updatedAt: now,
+          lastError: 'sender stopped before recording an outcome',
+        })
         .where(and(eq(s.deliveries.state, 'sending'), sql`${s.deliveries.leaseUntil} < ${now}`))
         .returning({ id: s.deliveries.id })
       return rows.length
@@ -345,7 +393,12 @@ export function createBroadcastStore(db: SqliteDb) {
         .where(inArray(s.deliveries.state, ['pending', 'retrying']))
       return row?.at ?? null
     },
-    async listDeliveries(q: { subscriberId?: string; broadcastId?: string; state?: Delivery['state']; limit?: number }) {
+    async listDeliveries(q: {
+      subscriberId?: string
+      broadcastId?: string
+      state?: Delivery['state']
+      limit?: number
+    }) {
       const conds: SQL[] = []
       if (q.subscriberId) conds.push(eq(s.deliveries.subscriberId, q.subscriberId))
       if (q.broadcastId) conds.push(eq(s.deliveries.broadcastId, q.broadcastId))

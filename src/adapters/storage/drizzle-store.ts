@@ -1,4 +1,17 @@
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm'
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  gte,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  or,
+  sql,
+} from 'drizzle-orm'
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core'
 import type { Change, IncidentQuery, Store } from '../../app/ports.ts'
 import type {
@@ -89,7 +102,11 @@ export function createDrizzleStore(db: SqliteDb, atomic: RunAtomic): Store {
       .from(s.sessions)
       .where(eq(s.sessions.id, sql.placeholder('id')))
       .prepare(),
-    user: db.select().from(s.users).where(eq(s.users.id, sql.placeholder('id'))).prepare(),
+    user: db
+      .select()
+      .from(s.users)
+      .where(eq(s.users.id, sql.placeholder('id')))
+      .prepare(),
     token: db
       .select()
       .from(s.apiTokens)
@@ -112,7 +129,10 @@ export function createDrizzleStore(db: SqliteDb, atomic: RunAtomic): Store {
         return [db.insert(s.componentGroups).values(change.group)]
       case 'group.update':
         return [
-          db.update(s.componentGroups).set(change.group).where(eq(s.componentGroups.id, change.group.id)),
+          db
+            .update(s.componentGroups)
+            .set(change.group)
+            .where(eq(s.componentGroups.id, change.group.id)),
         ]
       case 'group.delete':
         return [
@@ -123,7 +143,10 @@ export function createDrizzleStore(db: SqliteDb, atomic: RunAtomic): Store {
         return [db.insert(s.components).values(change.component)]
       case 'component.update':
         return [
-          db.update(s.components).set(change.component).where(eq(s.components.id, change.component.id)),
+          db
+            .update(s.components)
+            .set(change.component)
+            .where(eq(s.components.id, change.component.id)),
         ]
       case 'component.delete':
         return [
@@ -190,7 +213,12 @@ export function createDrizzleStore(db: SqliteDb, atomic: RunAtomic): Store {
       case 'token.delete':
         return [db.delete(s.apiTokens).where(eq(s.apiTokens.id, change.id))]
       case 'token.touch':
-        return [db.update(s.apiTokens).set({ lastUsedAt: change.at }).where(eq(s.apiTokens.id, change.id))]
+        return [
+          db
+            .update(s.apiTokens)
+            .set({ lastUsedAt: change.at })
+            .where(eq(s.apiTokens.id, change.id)),
+        ]
       case 'audit.insert':
         return [db.insert(s.auditLog).values(auditRow(change.entry))]
       case 'page.bump':
@@ -198,7 +226,10 @@ export function createDrizzleStore(db: SqliteDb, atomic: RunAtomic): Store {
           db
             .insert(s.pageState)
             .values({ id: 1, version: 1 })
-            .onConflictDoUpdate({ target: s.pageState.id, set: { version: sql`${s.pageState.version} + 1` } }),
+            .onConflictDoUpdate({
+              target: s.pageState.id,
+              set: { version: sql`${s.pageState.version} + 1` },
+            }),
         ]
       default: {
         const queries =
@@ -252,7 +283,10 @@ export function createDrizzleStore(db: SqliteDb, atomic: RunAtomic): Store {
     },
 
     async pageVersion() {
-      const [row] = await db.select({ v: s.pageState.version }).from(s.pageState).where(eq(s.pageState.id, 1))
+      const [row] = await db
+        .select({ v: s.pageState.version })
+        .from(s.pageState)
+        .where(eq(s.pageState.id, 1))
       return row?.v ?? 0
     },
 
@@ -321,7 +355,10 @@ export function createDrizzleStore(db: SqliteDb, atomic: RunAtomic): Store {
         .select()
         .from(t)
         .where(
-          and(eq(t.incidentId, incidentId), opts.publicOnly ? eq(t.visibility, 'public') : undefined),
+          and(
+            eq(t.incidentId, incidentId),
+            opts.publicOnly ? eq(t.visibility, 'public') : undefined,
+          ),
         )
         .orderBy(asc(t.at), asc(t.id))
       return rows.map(toEvent)
@@ -334,7 +371,10 @@ export function createDrizzleStore(db: SqliteDb, atomic: RunAtomic): Store {
           .select()
           .from(t)
           .where(
-            and(inArray(t.incidentId, ids), opts.publicOnly ? eq(t.visibility, 'public') : undefined),
+            and(
+              inArray(t.incidentId, ids),
+              opts.publicOnly ? eq(t.visibility, 'public') : undefined,
+            ),
           )
         out.push(...rows.map(toEvent))
       }
@@ -368,7 +408,10 @@ export function createDrizzleStore(db: SqliteDb, atomic: RunAtomic): Store {
       return row ?? null
     },
     async listTokens(): Promise<ApiToken[]> {
-      return db.select().from(s.apiTokens).orderBy(desc(s.apiTokens.createdAt), desc(s.apiTokens.id))
+      return db
+        .select()
+        .from(s.apiTokens)
+        .orderBy(desc(s.apiTokens.createdAt), desc(s.apiTokens.id))
     },
     async getTokenByHash(hash) {
       const [row] = await hot.token.all({ hash })

@@ -45,11 +45,19 @@ export function createMaintenanceStore(db: SqliteDb) {
   const writeQueries = (change: Change): WriteQuery[] | null => {
     switch (change.type) {
       case 'maintenance.insert':
-        return [db.insert(s.maintenances).values(row(change.maintenance)), ...links(change.maintenance)]
+        return [
+          db.insert(s.maintenances).values(row(change.maintenance)),
+          ...links(change.maintenance),
+        ]
       case 'maintenance.update':
         return [
-          db.update(s.maintenances).set(row(change.maintenance)).where(eq(s.maintenances.id, change.maintenance.id)),
-          db.delete(s.maintenanceComponents).where(eq(s.maintenanceComponents.maintenanceId, change.maintenance.id)),
+          db
+            .update(s.maintenances)
+            .set(row(change.maintenance))
+            .where(eq(s.maintenances.id, change.maintenance.id)),
+          db
+            .delete(s.maintenanceComponents)
+            .where(eq(s.maintenanceComponents.maintenanceId, change.maintenance.id)),
           ...links(change.maintenance),
         ]
       case 'maintenance.delete':
@@ -106,9 +114,18 @@ export function createMaintenanceStore(db: SqliteDb) {
             isNull(m.cancelledAt),
             or(
               and(eq(m.status, 'scheduled'), eq(m.autoStart, true), lte(m.scheduledFor, now)),
-              and(inArray(m.status, ['in_progress', 'verifying']), eq(m.autoComplete, true), lte(m.scheduledUntil, now)),
+              and(
+                inArray(m.status, ['in_progress', 'verifying']),
+                eq(m.autoComplete, true),
+                lte(m.scheduledUntil, now),
+              ),
               reminderMs > 0
-                ? and(eq(m.status, 'scheduled'), eq(m.notify, true), isNull(m.reminderSentAt), lte(m.scheduledFor, sql`${now + reminderMs}`))
+                ? and(
+                    eq(m.status, 'scheduled'),
+                    eq(m.notify, true),
+                    isNull(m.reminderSentAt),
+                    lte(m.scheduledFor, sql`${now + reminderMs}`),
+                  )
                 : undefined,
             ),
           ),

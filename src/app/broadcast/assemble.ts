@@ -6,12 +6,7 @@ import type { Deps } from '../deps.ts'
 import { getSettings } from '../get-settings.ts'
 import { PAGE_ID } from '../get-summary.ts'
 import { publicStatus } from '../get-public-incident.ts'
-import type {
-  BroadcastContent,
-  ContentComponent,
-  ContentUpdate,
-  MailIdentity,
-} from './content.ts'
+import type { BroadcastContent, ContentComponent, ContentUpdate, MailIdentity } from './content.ts'
 
 // Reads what one broadcast says, once per broadcast (not per recipient). Only public events and
 // visible components are ever read into it.
@@ -98,7 +93,8 @@ export async function assembleContent(deps: D, b: Broadcast): Promise<BroadcastC
   if (!b.incidentId || (!b.eventId && !postmortem)) return null
   const incident = await deps.store.getIncident(b.incidentId)
   if (!incident) return null
-  if (postmortem && (await deps.store.getPostmortem(incident.id))?.state !== 'published') return null
+  if (postmortem && (await deps.store.getPostmortem(incident.id))?.state !== 'published')
+    return null
   const events = await deps.store.listEvents(incident.id, { publicOnly: true })
   // What the subscriber sees is the incident as of this broadcast: later updates are their own.
   const upTo = events.filter((e) => e.postedAt <= b.createdAt || e.id === b.eventId)
@@ -106,7 +102,9 @@ export async function assembleContent(deps: D, b: Broadcast): Promise<BroadcastC
   const since = upTo.length ? Math.min(...upTo.map((e) => e.at)) : b.createdAt
   const statusChanges = await deps.store.listStatusChanges(since)
   const fromStatus = new Map(
-    statusChanges.filter((c) => c.eventId).map((c) => [`${c.eventId}:${c.componentId}`, c.fromStatus]),
+    statusChanges
+      .filter((c) => c.eventId)
+      .map((c) => [`${c.eventId}:${c.componentId}`, c.fromStatus]),
   )
   const toUpdate = (e: TimelineEvent, status: ContentUpdate['status']): ContentUpdate => ({
     id: e.id,
@@ -225,6 +223,9 @@ async function assembleMaintenance(
       return c ? [contentComponent(c)] : []
     }),
   }
-  content.update = b.kind === 'maintenance_reminder' ? updates[0]! : (updates.find((u) => u.id === b.eventId) ?? null)
+  content.update =
+    b.kind === 'maintenance_reminder'
+      ? updates[0]!
+      : (updates.find((u) => u.id === b.eventId) ?? null)
   return content
 }

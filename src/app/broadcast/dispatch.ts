@@ -94,7 +94,8 @@ type Verdict =
 
 export function judgeHttp(attempt: HttpAttempt, now: number): Verdict {
   if (attempt.kind === 'refused') return { state: 'dead', reason: attempt.reason, status: null }
-  if (attempt.kind === 'error') return { state: 'retry', reason: attempt.reason, status: null, afterMs: null }
+  if (attempt.kind === 'error')
+    return { state: 'retry', reason: attempt.reason, status: null, afterMs: null }
   const { status } = attempt
   if (status >= 200 && status < 300) return { state: 'delivered', status }
   if (status === 429 || status === 408 || status >= 500)
@@ -133,9 +134,7 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
   const contentFor = (broadcastId: string) => {
     let hit = contents.get(broadcastId)
     if (!hit) {
-      hit = deps.store
-        .getBroadcast(broadcastId)
-        .then((b) => (b ? assembleContent(deps, b) : null))
+      hit = deps.store.getBroadcast(broadcastId).then((b) => (b ? assembleContent(deps, b) : null))
       contents.set(broadcastId, hit)
       hit.catch(() => contents.delete(broadcastId))
       if (contents.size > 32) contents.delete(contents.keys().next().value as string)
@@ -152,7 +151,8 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
     if (sub.state !== 'active')
       return { state: 'dead', reason: `subscriber ${sub.state}`, status: null }
     const content = await contentFor(d.broadcastId)
-    if (!content) return { state: 'dead', reason: 'the update was deleted before sending', status: null }
+    if (!content)
+      return { state: 'dead', reason: 'the update was deleted before sending', status: null }
     const recipient: Recipient = {
       subscriberId: sub.id,
       deliveryId: d.id,
@@ -185,7 +185,8 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
     }
     if (sub.channel === 'webhook' && sub.secret) {
       const secrets = [sub.secret]
-      if (sub.previousSecret && (sub.previousSecretUntil ?? 0) > ctx.now) secrets.push(sub.previousSecret)
+      if (sub.previousSecret && (sub.previousSecretUntil ?? 0) > ctx.now)
+        secrets.push(sub.previousSecret)
       Object.assign(
         headers,
         await signWebhook({ secrets, id: d.id, timestamp: Math.floor(ctx.now / 1000), body }),
@@ -202,7 +203,13 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
   const settle = (d: Delivery, sub: Subscriber | undefined, v: Verdict, now: number): Change[] => {
     const changes: Change[] = []
     if (v.state === 'delivered') {
-      changes.push({ type: 'delivery.settle', id: d.id, state: 'delivered', at: now, status: v.status })
+      changes.push({
+        type: 'delivery.settle',
+        id: d.id,
+        state: 'delivered',
+        at: now,
+        status: v.status,
+      })
     } else if (v.state === 'retry' && d.attempts < opts.maxAttempts) {
       const wait = Math.max(v.afterMs ?? 0, v.afterMs === null ? backoffMs(d.attempts) : 0)
       changes.push({
@@ -217,14 +224,34 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
     } else {
       const reason =
         v.state === 'retry' ? `gave up after ${d.attempts} attempts: ${v.reason}` : v.reason
-      changes.push({ type: 'delivery.settle', id: d.id, state: 'dead', at: now, error: reason, status: v.status })
+      changes.push({
+        type: 'delivery.settle',
+        id: d.id,
+        state: 'dead',
+        at: now,
+        error: reason,
+        status: v.status,
+      })
     }
     // Streaks matter for endpoints only; a bounced address is dead per delivery.
     if (sub && sub.channel !== 'email' && sub.state === 'active') {
       if (v.state === 'delivered' && sub.failureStreak > 0)
-        changes.push({ type: 'subscriber.outcome', id: sub.id, ok: true, quarantineAt: opts.quarantineAfter })
-      else if (changes[0]!.type === 'delivery.settle' && (changes[0] as { state: string }).state === 'dead')
-        changes.push({ type: 'subscriber.outcome', id: sub.id, ok: false, quarantineAt: opts.quarantineAfter })
+        changes.push({
+          type: 'subscriber.outcome',
+          id: sub.id,
+          ok: true,
+          quarantineAt: opts.quarantineAfter,
+        })
+      else if (
+        changes[0]!.type === 'delivery.settle' &&
+        (changes[0] as { state: string }).state === 'dead'
+      )
+        changes.push({
+          type: 'subscriber.outcome',
+          id: sub.id,
+          ok: false,
+          quarantineAt: opts.quarantineAfter,
+        })
     }
     return changes
   }
@@ -235,7 +262,10 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
     const claimed = await deps.store.claimDeliveries(now, now + opts.leaseMs, opts.claimBatch)
     if (claimed.length === 0) return 0
     const subs = new Map(
-      (await deps.store.getSubscribersByIds(claimed.map((d) => d.subscriberId))).map((s) => [s.id, s]),
+      (await deps.store.getSubscribersByIds(claimed.map((d) => d.subscriberId))).map((s) => [
+        s.id,
+        s,
+      ]),
     )
     const settings = await getSettings(deps)
     const ctx = { base: pageBaseUrl(deps, settings), identity: mailIdentity(deps, settings), now }
@@ -251,7 +281,12 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
           verdict = await sendOne(d, sub, ctx)
         } catch (error) {
           // A bug or an unexpected throw is retried, never lost.
-          verdict = { state: 'retry', reason: `internal error: ${String(error)}`.slice(0, 300), status: null, afterMs: null }
+          verdict = {
+            state: 'retry',
+            reason: `internal error: ${String(error)}`.slice(0, 300),
+            status: null,
+            afterMs: null,
+          }
           deps.log.error('delivery failed unexpectedly', { delivery: d.id, error: String(error) })
         }
         const settled = settle(d, sub, verdict, deps.clock.now())
@@ -277,12 +312,16 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
   }
 
   return {
-    expand: (only) => expandBroadcasts(deps, { expandBatch: opts.expandBatch, ...(only ? { only } : {}) }),
+    expand: (only) =>
+      expandBroadcasts(deps, { expandBatch: opts.expandBatch, ...(only ? { only } : {}) }),
     deliverOnce,
     async drain({ maxRounds = Infinity } = {}) {
       let settled = 0
       for (let round = 0; round < maxRounds; round++) {
-        const expanded = await expandBroadcasts(deps, { expandBatch: opts.expandBatch, maxBatches: 5 })
+        const expanded = await expandBroadcasts(deps, {
+          expandBatch: opts.expandBatch,
+          maxBatches: 5,
+        })
         const sent = await deliverOnce()
         settled += sent
         if (expanded === 0 && sent === 0) break
@@ -312,7 +351,8 @@ async function tellOwners(
       messageId: `<quarantine-${deps.ids.next()}@${ctx.identity.host}>`,
       headers: {},
     })
-    if (!outcome.ok) deps.log.warn('could not tell the owner about a quarantine', { reason: outcome.reason })
+    if (!outcome.ok)
+      deps.log.warn('could not tell the owner about a quarantine', { reason: outcome.reason })
   }
 }
 

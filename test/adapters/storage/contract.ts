@@ -42,7 +42,11 @@ function incident(id: string, overrides: Partial<Incident> = {}): Incident {
   }
 }
 
-function event(id: string, incidentId: string, overrides: Partial<TimelineEvent> = {}): TimelineEvent {
+function event(
+  id: string,
+  incidentId: string,
+  overrides: Partial<TimelineEvent> = {},
+): TimelineEvent {
   return {
     id,
     incidentId,
@@ -106,7 +110,9 @@ export function runStorageContract(driver: string, factory: StoreFactory) {
           })),
         )
         const back = await store.listComponents()
-        expect(back.map((c) => c.createdAt).sort((a, b) => a - b)).toEqual([...times].sort((a, b) => a - b))
+        expect(back.map((c) => c.createdAt).sort((a, b) => a - b)).toEqual(
+          [...times].sort((a, b) => a - b),
+        )
         expect(back.every((c) => c.updatedAt === c.createdAt + 1)).toBe(true)
       }))
 
@@ -134,7 +140,10 @@ export function runStorageContract(driver: string, factory: StoreFactory) {
           { type: 'event.insert', event: event('b', 'inc1', { at: T0 }) },
           { type: 'event.insert', event: event('a', 'inc1', { at: T0 }) },
           { type: 'event.insert', event: event('c', 'inc1', { at: T0 - 1 }) },
-          { type: 'event.insert', event: event('d', 'inc1', { at: T0 + 1, visibility: 'internal' }) },
+          {
+            type: 'event.insert',
+            event: event('d', 'inc1', { at: T0 + 1, visibility: 'internal' }),
+          },
         ])
         expect((await store.listEvents('inc1')).map((e) => e.id)).toEqual(['c', 'a', 'b', 'd'])
         expect((await store.listEvents('inc1', { publicOnly: true })).map((e) => e.id)).toEqual([
@@ -148,19 +157,30 @@ export function runStorageContract(driver: string, factory: StoreFactory) {
       withStore(async (store) => {
         const day = 86_400_000
         await store.commit([
-          { type: 'incident.insert', incident: incident('old', { startedAt: T0 - 10 * day, resolvedAt: T0 - 9 * day }) },
-          { type: 'incident.insert', incident: incident('new', { startedAt: T0 - day, resolvedAt: T0 - day + 1000 }) },
+          {
+            type: 'incident.insert',
+            incident: incident('old', { startedAt: T0 - 10 * day, resolvedAt: T0 - 9 * day }),
+          },
+          {
+            type: 'incident.insert',
+            incident: incident('new', { startedAt: T0 - day, resolvedAt: T0 - day + 1000 }),
+          },
           { type: 'incident.insert', incident: incident('open', { startedAt: T0 - 20 * day }) },
         ])
         expect((await store.listIncidents()).map((i) => i.id)).toEqual(['open', 'new', 'old'])
-        expect((await store.listIncidents({ state: 'resolved' })).map((i) => i.id)).toEqual(['new', 'old'])
+        expect((await store.listIncidents({ state: 'resolved' })).map((i) => i.id)).toEqual([
+          'new',
+          'old',
+        ])
         expect((await store.listIncidents({ state: 'open' })).map((i) => i.id)).toEqual(['open'])
         // Overlapping [T0 - 2 days, T0): the open one (still going) and 'new'.
         expect(
           (await store.listIncidents({ from: T0 - 2 * day, to: T0 })).map((i) => i.id),
         ).toEqual(['open', 'new'])
         expect(await store.countIncidents({ state: 'resolved' })).toBe(2)
-        expect((await store.listIncidents({ limit: 1, offset: 1 })).map((i) => i.id)).toEqual(['new'])
+        expect((await store.listIncidents({ limit: 1, offset: 1 })).map((i) => i.id)).toEqual([
+          'new',
+        ])
       }))
 
     it('returns status changes in the window plus the last one before it per component', () =>
@@ -173,20 +193,18 @@ export function runStorageContract(driver: string, factory: StoreFactory) {
             ['s2', 'c1', T0 - 200],
             ['s3', 'c1', T0 + 100],
             ['s4', 'c2', T0 - 50],
-          ].map(
-            ([id, componentId, at]): Change => ({
-              type: 'statusChange.insert',
-              change: {
-                id: id as string,
-                componentId: componentId as string,
-                fromStatus: 'operational',
-                toStatus: 'major_outage',
-                at: at as number,
-                incidentId: null,
-                eventId: null,
-              },
-            }),
-          ),
+          ].map(([id, componentId, at]): Change => ({
+            type: 'statusChange.insert',
+            change: {
+              id: id as string,
+              componentId: componentId as string,
+              fromStatus: 'operational',
+              toStatus: 'major_outage',
+              at: at as number,
+              incidentId: null,
+              eventId: null,
+            },
+          })),
         ])
         expect((await store.listStatusChanges(T0)).map((c) => c.id)).toEqual(['s2', 's4', 's3'])
       }))
@@ -194,8 +212,15 @@ export function runStorageContract(driver: string, factory: StoreFactory) {
     it('keeps more linked components than one statement may bind', () =>
       withStore(async (store) => {
         const ids = Array.from({ length: 250 }, (_, i) => `c${String(i).padStart(3, '0')}`)
-        await store.commit(ids.map((id, i) => ({ type: 'component.insert', component: component(id, { position: i }) })))
-        await store.commit([{ type: 'incident.insert', incident: incident('inc1', { componentIds: ids }) }])
+        await store.commit(
+          ids.map((id, i) => ({
+            type: 'component.insert',
+            component: component(id, { position: i }),
+          })),
+        )
+        await store.commit([
+          { type: 'incident.insert', incident: incident('inc1', { componentIds: ids }) },
+        ])
         expect((await store.getIncident('inc1'))?.componentIds.sort()).toEqual(ids)
         const incs = Array.from({ length: 150 }, (_, i) => `i${String(i).padStart(3, '0')}`)
         await store.commit(incs.map((id) => ({ type: 'incident.insert', incident: incident(id) })))
@@ -216,7 +241,9 @@ export function runStorageContract(driver: string, factory: StoreFactory) {
         await store.commit([{ type: 'user.insert', user }])
         expect((await store.getUserByEmail('ada@example.COM'))?.id).toBe('u1')
         await expect(
-          store.commit([{ type: 'user.insert', user: { ...user, id: 'u2', email: 'ADA@example.com' } }]),
+          store.commit([
+            { type: 'user.insert', user: { ...user, id: 'u2', email: 'ADA@example.com' } },
+          ]),
         ).rejects.toThrow()
         expect(await store.countUsers()).toBe(1)
       }))
@@ -272,8 +299,14 @@ export function runStorageContract(driver: string, factory: StoreFactory) {
           { type: 'component.insert', component: component('c1') },
           { type: 'component.insert', component: component('c2', { position: 2 }) },
           { type: 'subscriber.insert', subscriber: sub('s1') },
-          { type: 'subscriber.insert', subscriber: sub('s2', { allComponents: false, componentIds: ['c1'] }) },
-          { type: 'subscriber.insert', subscriber: sub('s3', { allComponents: false, componentIds: ['c2'] }) },
+          {
+            type: 'subscriber.insert',
+            subscriber: sub('s2', { allComponents: false, componentIds: ['c1'] }),
+          },
+          {
+            type: 'subscriber.insert',
+            subscriber: sub('s3', { allComponents: false, componentIds: ['c2'] }),
+          },
           { type: 'subscriber.insert', subscriber: sub('s4', { state: 'unsubscribed' }) },
           { type: 'subscriber.insert', subscriber: sub('s5', { confirmedAt: T0 + 10_000 }) },
           {
@@ -295,21 +328,52 @@ export function runStorageContract(driver: string, factory: StoreFactory) {
         expect(await store.countRecipients(['c1'])).toBe(3)
         const first = await store.expansionBound(b, null, 1)
         expect(first).toBe('s1')
-        await store.commit([{ type: 'broadcast.expand', broadcastId: 'b1', after: null, through: first, at: T0 + 2000 }])
-        await store.commit([{ type: 'broadcast.expand', broadcastId: 'b1', after: first, through: null, at: T0 + 2000 }])
+        await store.commit([
+          {
+            type: 'broadcast.expand',
+            broadcastId: 'b1',
+            after: null,
+            through: first,
+            at: T0 + 2000,
+          },
+        ])
+        await store.commit([
+          {
+            type: 'broadcast.expand',
+            broadcastId: 'b1',
+            after: first,
+            through: null,
+            at: T0 + 2000,
+          },
+        ])
         // Running the last batch again (a crash before the cursor moved) adds nothing.
-        await store.commit([{ type: 'broadcast.expand', broadcastId: 'b1', after: first, through: null, at: T0 + 2000 }])
+        await store.commit([
+          {
+            type: 'broadcast.expand',
+            broadcastId: 'b1',
+            after: first,
+            through: null,
+            at: T0 + 2000,
+          },
+        ])
         const deliveries = await store.listDeliveries({ broadcastId: 'b1' })
         expect(deliveries.map((d) => d.subscriberId).sort()).toEqual(['s1', 's2'])
-        expect(deliveries.every((d) => d.id === `d_b1_${d.subscriberId}` && d.state === 'pending')).toBe(true)
+        expect(
+          deliveries.every((d) => d.id === `d_b1_${d.subscriberId}` && d.state === 'pending'),
+        ).toBe(true)
         expect((await store.getBroadcast('b1'))!.expandedAt).toBe(T0 + 2000)
         const claimed = await store.claimDeliveries(T0 + 3000, T0 + 60_000, 10)
         expect(claimed.map((d) => [d.id, d.state, d.attempts])).toEqual([
           ['d_b1_s1', 'sending', 1],
           ['d_b1_s2', 'sending', 1],
         ])
-        await store.commit([{ type: 'delivery.delivered', ids: ['d_b1_s1', 'd_b1_s2'], at: T0 + 4000, status: null }])
-        expect((await store.deliveryCounts(['b1'])).get('b1')).toMatchObject({ delivered: 2, pending: 0 })
+        await store.commit([
+          { type: 'delivery.delivered', ids: ['d_b1_s1', 'd_b1_s2'], at: T0 + 4000, status: null },
+        ])
+        expect((await store.deliveryCounts(['b1'])).get('b1')).toMatchObject({
+          delivered: 2,
+          pending: 0,
+        })
       }))
   })
 }

@@ -90,7 +90,11 @@ export function SettingsPage(props: {
             name="maintenanceReminderMinutes"
             label="Maintenance reminder (minutes before start)"
             type="number"
-            value={values.maintenanceReminderMinutes === undefined ? '60' : String(values.maintenanceReminderMinutes)}
+            value={
+              values.maintenanceReminderMinutes === undefined
+                ? '60'
+                : String(values.maintenanceReminderMinutes)
+            }
             hint="Subscribers are reminded this long before a scheduled maintenance starts; 0 turns reminders off."
             errors={errors}
           />

@@ -6,11 +6,28 @@ import { PublicLayout } from '../../layouts/public.tsx'
 
 type Doc = ReturnType<typeof openApiDocument>
 
-export function ApiDocsPage(props: { page: PublicPageContext; doc: Doc; operations: ApiOperation[] }) {
+export function ApiDocsPage(props: {
+  page: PublicPageContext
+  doc: Doc
+  operations: ApiOperation[]
+}) {
   const tags = [...new Set(props.operations.map((o) => o.tag))]
-  const paths = props.doc.paths as Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> }; parameters?: { name: string; in: string; required: boolean; schema: unknown }[] }>>
+  const paths = props.doc.paths as Record<
+    string,
+    Record<
+      string,
+      {
+        requestBody?: { content: Record<string, { schema: unknown }> }
+        parameters?: { name: string; in: string; required: boolean; schema: unknown }[]
+      }
+    >
+  >
   return (
-    <PublicLayout page={props.page} title="Admin API" head={<link rel="stylesheet" href="/css/api-docs.css" />}>
+    <PublicLayout
+      page={props.page}
+      title="Admin API"
+      head={<link rel="stylesheet" href="/css/api-docs.css" />}
+    >
       <h1 class="page-title">Admin API</h1>
       <p>{props.doc.info.description}</p>
       <p>
@@ -27,7 +44,11 @@ export function ApiDocsPage(props: { page: PublicPageContext; doc: Doc; operatio
         </ul>
       </nav>
       {tags.map((tag) => (
-        <section class="api-section" id={tag.toLowerCase()} aria-labelledby={`${tag.toLowerCase()}-title`}>
+        <section
+          class="api-section"
+          id={tag.toLowerCase()}
+          aria-labelledby={`${tag.toLowerCase()}-title`}
+        >
           <h2 id={`${tag.toLowerCase()}-title`}>{tag}</h2>
           {props.operations
             .filter((o) => o.tag === tag)
@@ -79,7 +100,8 @@ export function ApiDocsPage(props: { page: PublicPageContext; doc: Doc; operatio
                     </details>
                   )}
                   <p class="muted">
-                    Answers {o.ok[0]}: {o.ok[1]}. Errors: JSON <code>{'{error: {code, message, fields}}'}</code>.
+                    Answers {o.ok[0]}: {o.ok[1]}. Errors: JSON{' '}
+                    <code>{'{error: {code, message, fields}}'}</code>.
                   </p>
                 </article>
               )

@@ -71,8 +71,10 @@ export function currentUpdate(content: BroadcastContent): ContentUpdate | null {
 
 /** Label of an incident or maintenance status. */
 export function statusLabel(status: IncidentStatus | MaintenanceStatus): string {
-  return (INCIDENT_STATUS_LABELS as Record<string, string>)[status] ??
+  return (
+    (INCIDENT_STATUS_LABELS as Record<string, string>)[status] ??
     MAINTENANCE_STATUS_LABELS[status as MaintenanceStatus]
+  )
 }
 
 /** 'Scheduled for Nov 24, 2026, 02:00 – 04:00 UTC' in the page's zone. */

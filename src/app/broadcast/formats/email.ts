@@ -48,7 +48,11 @@ export function buildEmail(
     time: formatInZone(s.at, tz, 'datetime'),
     changes: s.changes.map(({ name, from, to }) => ({ name, from, to })),
     url: s.url,
-    linkLabel: s.incident?.maintenance ? 'View maintenance' : s.incident ? 'View incident' : 'View status page',
+    linkLabel: s.incident?.maintenance
+      ? 'View maintenance'
+      : s.incident
+        ? 'View incident'
+        : 'View status page',
     earlier: earlier.map((u) => ({
       statusLabel: statusLabel(u.status),
       body: u.body,
