@@ -1,7 +1,7 @@
 import type { Deps } from '../app/deps.ts'
 import { runMaintenanceTransitions } from '../app/maintenance.ts'
 
-// The in-process scheduler on Node: checks once a second for maintenance transitions that are due
+// The in-process scheduler on Node: checks four times a second for maintenance transitions that are due
 // (a cheap indexed query), so starts, completions and reminders happen on time; at start-up it
 // catches up with any that were missed while the server was down.
 
@@ -20,7 +20,7 @@ export function startMaintenanceClock(deps: Deps, opts: { everyMs?: number } = {
     }
   }
   void tick()
-  const timer = setInterval(() => void tick(), opts.everyMs ?? 1000)
+  const timer = setInterval(() => void tick(), opts.everyMs ?? 250)
   timer.unref?.()
   return { stop: () => clearInterval(timer) }
 }

@@ -70,4 +70,37 @@ describe('live public pages in Chromium', () => {
     )
     expect(p.problems()).toEqual(NO_PROBLEMS)
   })
+
+  it('shows a maintenance starting on time on an open page, without a reload', async () => {
+    const { scheduleMaintenance } = await import('../../src/app/maintenance.ts')
+    const db = await createComponent(server.deps, CLI_ACTOR, { name: 'Primary database' })
+    const startsAt = Date.now() + 1500
+    await scheduleMaintenance(server.deps, CLI_ACTOR, {
+      name: 'Database failover drill',
+      body: 'We will fail over the primary database.',
+      scheduledFor: startsAt,
+      scheduledUntil: startsAt + 3_600_000,
+      componentIds: [db.id],
+      notify: false,
+    })
+    const before = server.deps.live?.connections ?? 0
+    const p = await chrome.newPage()
+    await p.page.goto(server.url)
+    await waitForViewers(before + 1)
+    await p.page.evaluate(() => {
+      ;(window as unknown as { stayed: boolean }).stayed = true
+    })
+    const maintenance = p.page.locator('article.maintenance', {
+      hasText: 'Database failover drill',
+    })
+    await expect(maintenance.locator('.badge').textContent()).resolves.toBe('Scheduled')
+    await maintenance.locator('.badge', { hasText: 'In progress' }).waitFor({ timeout: 3000 })
+    // The scheduler checks four times a second; the page follows within the second.
+    expect(Date.now() - startsAt).toBeLessThan(1000)
+    await expect(p.page.locator('main').innerText()).resolves.toContain('Under Maintenance')
+    expect(await p.page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(
+      true,
+    )
+    expect(p.problems()).toEqual(NO_PROBLEMS)
+  })
 })

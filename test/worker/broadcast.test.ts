@@ -203,6 +203,7 @@ describe('broadcast on Workers (queue consumer, worker-mailer, fetch)', () => {
 })
 
 describe('the cron sweep on Workers', () => {
+  let sweepToken: string | undefined
   let smtp: SmtpRecorder
   let hook: Hook
   let worker: TestWorker
@@ -226,6 +227,7 @@ describe('the cron sweep on Workers', () => {
     'delivers a broadcast whose queue message was lost',
     async () => {
       const { token } = await setUpOwner(worker)
+      sweepToken = token
       const api = apiOf(worker, token)
       const email = await api('POST', '/subscribers', {
         channel: 'email',
@@ -255,6 +257,60 @@ describe('the cron sweep on Workers', () => {
       await until('the webhook', () => hook.requests[0])
       const { payload } = verified(hook, webhook.json.secret)
       expect(payload.incident).toMatchObject({ id: opened.json.id, name: 'Search is slow' })
+    },
+    TEST_MS,
+  )
+
+  it(
+    'runs maintenance transitions on the cron, including a window missed while no cron ran',
+    async () => {
+      // The owner set up by the test above (setup runs once per database).
+      const token = sweepToken ?? (await setUpOwner(worker)).token
+      const api = apiOf(worker, token)
+      const db = await api('POST', '/components', { name: 'Database' })
+      const cache = await api('POST', '/components', { name: 'Cache' })
+      expect(db.status).toBe(201)
+      // Whole seconds: the API's timestamps carry no milliseconds.
+      const now = Math.floor(Date.now() / 1000) * 1000
+      const iso = (ms: number) => new Date(ms).toISOString()
+      const running = await api('POST', '/maintenance', {
+        name: 'Database upgrade',
+        body: 'Upgrading the primary.',
+        scheduled_for: iso(now - 60_000),
+        scheduled_until: iso(now + 3_600_000),
+        components: [db.json.id],
+      })
+      expect(running.status).toBe(201)
+      const missed = await api('POST', '/maintenance', {
+        name: 'Cache flush',
+        body: 'Flushing caches overnight.',
+        scheduled_for: iso(now - 3 * 3_600_000),
+        scheduled_until: iso(now - 2 * 3_600_000),
+        components: [cache.json.id],
+      })
+      expect(missed.status).toBe(201)
+      // Nothing moves until the cron runs.
+      expect((await api('GET', `/maintenance/${running.json.id}`)).json.status).toBe('scheduled')
+
+      await worker.scheduled('*/1 * * * *')
+
+      const started = await api('GET', `/maintenance/${running.json.id}`)
+      expect(started.json.status).toBe('in_progress')
+      const done = await api('GET', `/maintenance/${missed.json.id}`)
+      expect(done.json.status).toBe('completed')
+      // Recorded at the times they were due, not when the cron finally ran.
+      expect(Date.parse(done.json.completed_at)).toBe(Date.parse(iso(now - 2 * 3_600_000)))
+      const components = (await api('GET', '/components')).json.components as {
+        id: string
+        status: string
+      }[]
+      const statusOf = (id: string) => components.find((c) => c.id === id)?.status
+      expect(statusOf(db.json.id)).toBe('under_maintenance')
+      expect(statusOf(cache.json.id)).toBe('operational')
+      const summary = await (await worker.fetch('/api/v2/summary.json')).json()
+      expect(
+        summary.scheduled_maintenances.map((m: { id: string; status: string }) => [m.id, m.status]),
+      ).toEqual([[running.json.id, 'in_progress']])
     },
     TEST_MS,
   )

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createWorkerClient, type WorkerClient } from '../support/worker-client.ts'
 import { startTestWorker, type TestWorker } from '../support/worker.ts'
@@ -469,6 +471,36 @@ describe('a new user on Workers, through HTTP only (workerd, local D1)', () => {
       // The page loads the script that polls.
       const page = await worker.fetch('/')
       expect(await page.text()).toMatch(/<script[^>]+src="\/js\/live\.js/)
+    },
+    STEP_MS,
+  )
+
+  it(
+    'imports a Markdown postmortem through the API on D1, and exports it again',
+    async () => {
+      const markdown = readFileSync(
+        fileURLToPath(new URL('../fixtures/postmortems/google-sre.md', import.meta.url)),
+        'utf8',
+      )
+      const imported = await api('POST', '/postmortems/import', { markdown })
+      expect(imported.status).toBe(201)
+      const incidentId = imported.json.incident_id as string
+      // The same document again is the same incident, not a second one.
+      const again = await api('POST', '/postmortems/import', { markdown })
+      expect(again.status).toBe(200)
+      expect(again.json.incident_id).toBe(incidentId)
+      const incident = await api('GET', `/incidents/${incidentId}`)
+      expect(incident.json.status).toBe('resolved')
+      expect(incident.json.events.length).toBeGreaterThan(2)
+      const md = await worker.fetch(`/api/v1/incidents/${incidentId}/postmortem.md`, {
+        headers: { authorization: `Bearer ${need('token')}` },
+      })
+      expect(md.status).toBe(200)
+      expect(md.headers.get('content-type')).toContain('text/markdown')
+      expect(await md.text()).toMatch(/## Timeline/)
+      // Published history shows on the public incident page.
+      const page = await worker.fetch(`/incidents/${incidentId}`)
+      expect(await page.text()).toContain('Root cause and resolution')
     },
     STEP_MS,
   )
