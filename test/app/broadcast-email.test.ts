@@ -146,6 +146,19 @@ describe('incident e-mail', () => {
     expect(headers['Auto-Submitted']).toBe('auto-generated')
   })
 
+  it('offers one-click unsubscribe only over https, as RFC 8058 requires', () => {
+    const plain = recipient({
+      manageUrl: 'http://localhost:3000/subscriptions/tok_manage_1',
+      unsubscribeUrl: 'http://localhost:3000/subscriptions/tok_manage_1/unsubscribe',
+    })
+    const { headers } = buildEmail(incidentContent(), plain, identity)
+
+    expect(headers['List-Unsubscribe']).toBe(
+      '<http://localhost:3000/subscriptions/tok_manage_1/unsubscribe>',
+    )
+    expect(headers).not.toHaveProperty('List-Unsubscribe-Post')
+  })
+
   it('writes the List-Id name as plain words, or as encoded words when it has specials or non-ASCII', () => {
     expect(listId('Acme Status', 'Status.Acme.Example')).toBe(
       'Acme Status <status.status.acme.example>',
@@ -282,11 +295,13 @@ describe('emailTemplate', () => {
     for (const content of [f.incidentContent(), f.openedContent(), f.componentContent()]) {
       const template = emailTemplate(content, f.identity)
       for (const n of [1, 2, 3]) {
+        // The third page is served over plain http, so its mail has no one-click header.
+        const base = n === 3 ? 'http://localhost:3000' : 'https://status.example.test'
         const r = f.recipient({
           deliveryId: `d_b${n}_s${n}`,
           target: `person${n}@example.test`,
-          manageUrl: `https://status.example.test/subscriptions/tok${n}Ab-_`,
-          unsubscribeUrl: `https://status.example.test/subscriptions/tok${n}Ab-_/unsubscribe`,
+          manageUrl: `${base}/subscriptions/tok${n}Ab-_`,
+          unsubscribeUrl: `${base}/subscriptions/tok${n}Ab-_/unsubscribe`,
         })
         expect(template(r)).toEqual(buildEmail(content, r, f.identity))
       }

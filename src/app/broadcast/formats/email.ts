@@ -63,10 +63,15 @@ export function buildEmail(
     unsubscribeUrl: recipient.unsubscribeUrl,
   }
 
+  const unsubscribeUrl = headerUrl(recipient.unsubscribeUrl)
   const headers: Record<string, string> = {
     'List-Id': listId(s.page.name, host),
-    'List-Unsubscribe': `<${headerUrl(recipient.unsubscribeUrl)}>`,
-    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    'List-Unsubscribe': `<${unsubscribeUrl}>`,
+    // RFC 8058 one-click needs an HTTPS URI; over plain http (a local BASE_URL) mail providers
+    // would ignore it, so the link stays a plain RFC 2369 one.
+    ...(unsubscribeUrl.startsWith('https://')
+      ? { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
+      : {}),
     // RFC 3834: machine-sent, so vacation responders stay quiet.
     'Auto-Submitted': 'auto-generated',
   }
@@ -296,9 +301,11 @@ export function emailTemplate(
   return (r) => {
     const fill = (text: string) =>
       text.split(SLOT.manageUrl).join(r.manageUrl).split(SLOT.unsubscribeUrl).join(r.unsubscribeUrl)
+    const unsubscribeUrl = headerUrl(r.unsubscribeUrl)
     const headers: Record<string, string> = {}
     for (const [name, value] of Object.entries(proto.headers)) {
-      headers[name] = name === 'List-Unsubscribe' ? `<${headerUrl(r.unsubscribeUrl)}>` : value
+      if (name === 'List-Unsubscribe-Post' && !unsubscribeUrl.startsWith('https://')) continue
+      headers[name] = name === 'List-Unsubscribe' ? `<${unsubscribeUrl}>` : value
     }
     return {
       ...proto,
