@@ -123,7 +123,22 @@ export function runStorageContract(driver: string, factory: StoreFactory) {
           { type: 'incident.insert', incident: incident('inc1', { componentIds: ['c1'] }) },
           { type: 'event.insert', event: event('ev1', 'inc1') },
           { type: 'component.update', component: component('c1', { status: 'major_outage' }) },
-          // Duplicate primary key: the last change fails, so the three before must roll back.
+          // An event's broadcast rides in the same write set (DESIGN.md: posted atomically).
+          {
+            type: 'broadcast.insert',
+            broadcast: {
+              id: 'b1',
+              kind: 'incident_opened',
+              incidentId: 'inc1',
+              eventId: 'ev1',
+              statusChangeId: null,
+              componentIds: ['c1'],
+              createdAt: T0,
+              expandedThrough: null,
+              expandedAt: null,
+            },
+          },
+          // Duplicate primary key: the last change fails, so the four before must roll back.
           { type: 'component.insert', component: component('c1') },
         ]
         await expect(store.commit(failing)).rejects.toThrow()
@@ -131,6 +146,8 @@ export function runStorageContract(driver: string, factory: StoreFactory) {
         expect(await store.getEvent('ev1')).toBeNull()
         expect((await store.getComponent('c1'))?.status).toBe('operational')
         expect(await store.countIncidents()).toBe(0)
+        expect(await store.getBroadcast('b1')).toBeNull()
+        expect(await store.listUnexpandedBroadcasts(10)).toEqual([])
       }))
 
     it('orders a timeline by at, then id, when events share an instant', () =>
@@ -295,9 +312,20 @@ export function runStorageContract(driver: string, factory: StoreFactory) {
           unsubscribedAt: null,
           ...over,
         })
+        const group = (id: string) => ({
+          id,
+          name: `Group ${id}`,
+          description: null,
+          position: 1,
+          collapsed: false,
+          createdAt: T0,
+          updatedAt: T0,
+        })
         await store.commit([
-          { type: 'component.insert', component: component('c1') },
-          { type: 'component.insert', component: component('c2', { position: 2 }) },
+          { type: 'group.insert', group: group('g1') },
+          { type: 'group.insert', group: group('g2') },
+          { type: 'component.insert', component: component('c1', { groupId: 'g1' }) },
+          { type: 'component.insert', component: component('c2', { position: 2, groupId: 'g2' }) },
           { type: 'subscriber.insert', subscriber: sub('s1') },
           {
             type: 'subscriber.insert',
@@ -309,6 +337,15 @@ export function runStorageContract(driver: string, factory: StoreFactory) {
           },
           { type: 'subscriber.insert', subscriber: sub('s4', { state: 'unsubscribed' }) },
           { type: 'subscriber.insert', subscriber: sub('s5', { confirmedAt: T0 + 10_000 }) },
+          // Scoped to a group: hears about the group's components, not about the other group's.
+          {
+            type: 'subscriber.insert',
+            subscriber: sub('s6', { allComponents: false, groupIds: ['g1'] }),
+          },
+          {
+            type: 'subscriber.insert',
+            subscriber: sub('s7', { allComponents: false, groupIds: ['g2'] }),
+          },
           {
             type: 'broadcast.insert',
             broadcast: {
@@ -325,7 +362,8 @@ export function runStorageContract(driver: string, factory: StoreFactory) {
           },
         ])
         const b = (await store.getBroadcast('b1'))!
-        expect(await store.countRecipients(['c1'])).toBe(3)
+        expect(await store.countRecipients(['c1'])).toBe(4)
+        expect(await store.countRecipients([])).toBe(6)
         const first = await store.expansionBound(b, null, 1)
         expect(first).toBe('s1')
         await store.commit([
@@ -357,7 +395,7 @@ export function runStorageContract(driver: string, factory: StoreFactory) {
           },
         ])
         const deliveries = await store.listDeliveries({ broadcastId: 'b1' })
-        expect(deliveries.map((d) => d.subscriberId).sort()).toEqual(['s1', 's2'])
+        expect(deliveries.map((d) => d.subscriberId).sort()).toEqual(['s1', 's2', 's6'])
         expect(
           deliveries.every((d) => d.id === `d_b1_${d.subscriberId}` && d.state === 'pending'),
         ).toBe(true)
@@ -366,14 +404,48 @@ export function runStorageContract(driver: string, factory: StoreFactory) {
         expect(claimed.map((d) => [d.id, d.state, d.attempts])).toEqual([
           ['d_b1_s1', 'sending', 1],
           ['d_b1_s2', 'sending', 1],
+          ['d_b1_s6', 'sending', 1],
         ])
         await store.commit([
-          { type: 'delivery.delivered', ids: ['d_b1_s1', 'd_b1_s2'], at: T0 + 4000, status: null },
+          {
+            type: 'delivery.delivered',
+            ids: ['d_b1_s1', 'd_b1_s2', 'd_b1_s6'],
+            at: T0 + 4000,
+            status: null,
+          },
         ])
         expect((await store.deliveryCounts(['b1'])).get('b1')).toMatchObject({
-          delivered: 2,
+          delivered: 3,
           pending: 0,
         })
+
+        // A broadcast that names no component goes to every active subscriber, scoped or not.
+        await store.commit([
+          {
+            type: 'broadcast.insert',
+            broadcast: {
+              id: 'b2',
+              kind: 'incident_opened',
+              incidentId: 'inc2',
+              eventId: 'ev2',
+              statusChangeId: null,
+              componentIds: [],
+              createdAt: T0 + 20_000,
+              expandedThrough: null,
+              expandedAt: null,
+            },
+          },
+          {
+            type: 'broadcast.expand',
+            broadcastId: 'b2',
+            after: null,
+            through: null,
+            at: T0 + 21_000,
+          },
+        ])
+        expect(
+          (await store.listDeliveries({ broadcastId: 'b2' })).map((d) => d.subscriberId).sort(),
+        ).toEqual(['s1', 's2', 's3', 's5', 's6', 's7'])
       }))
   })
 }
