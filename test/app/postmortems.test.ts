@@ -386,17 +386,38 @@ describe('importing postmortems', () => {
     expect(await t.deps.store.countIncidents()).toBe(1)
   })
 
-  it('leaves out events it cannot date and says so', async () => {
+  it('keeps an event it cannot date at the time of the one before it, marked, and says so', async () => {
     const t = await app('UTC')
-    if (!existsSync(SEEDS)) return
-    const markdown = readFileSync(`${SEEDS}000_59c76de4fcfe718b.txt`, 'utf8')
+    const markdown = [
+      '# Search indexing lag',
+      '',
+      '**Duration:** 2024-03-04 09:15 – 10:45 UTC',
+      '',
+      '## Timeline',
+      '',
+      '- Looked at the queue first',
+      '- 09:15 Detection: lag alert fires',
+      '- Somewhere in between: looked at dashboards',
+      '- 10:45 Resolved, index caught up',
+      '',
+    ].join('\n')
     const result = await imported(t, markdown)
-    expect(result.warnings).toContain('4 of 6 timeline events have no time and were not imported')
+    expect(result.warnings).toContain(
+      '2 of 4 timeline events have no time; each was imported at the time of the event before it, marked "(time not given)"',
+    )
     const { events } = await record(t, result.incidentId)
-    expect(events.map((e) => e.at)).toEqual([
-      Date.parse('2023-07-29T09:00:00Z'),
-      Date.parse('2023-08-04T04:30:00Z'),
+    expect(events.map((e) => [new Date(e.at).toISOString(), e.body])).toEqual([
+      ['2024-03-04T09:15:00.000Z', '(time not given) Looked at the queue first'],
+      ['2024-03-04T09:15:00.000Z', 'lag alert fires'],
+      ['2024-03-04T09:15:00.000Z', '(time not given) Somewhere in between: looked at dashboards'],
+      ['2024-03-04T10:45:00.000Z', 'Resolved, index caught up'],
     ])
+    // Exported, the marked entries keep their place and their mark.
+    const md = (await exportPostmortemMarkdown(t.deps, result.incidentId)).markdown
+    const timeline = md.split('## Timeline')[1]!.split('## Root Cause')[0]!.trim().split('\n')
+    expect(timeline).toHaveLength(4)
+    expect(timeline[0]).toContain('(time not given) Looked at the queue first')
+    expect(timeline[2]).toContain('(time not given) Somewhere in between')
   })
 
   it('adds a closing event when the end the document gives has none, and defaults to minor impact', async () => {
@@ -436,6 +457,72 @@ describe('importing postmortems', () => {
     expect(await t.deps.store.countIncidents()).toBe(0)
     expect((await failure(importPostmortem(t.deps, viewer, { markdown }))).code).toBe('FORBIDDEN')
   })
+})
+
+// Counted by hand from ../shared/seeds (test/domain/postmortem/seeds.test.ts reads the same
+// documents without saving): every timeline entry becomes an event, dated or not.
+const SEED_IMPORTS: Record<string, { started: string; resolved: string; events: number }> = {
+  '000_59c76de4fcfe718b.txt': {
+    started: '2023-07-29T09:00:00Z',
+    resolved: '2023-08-04T04:30:00Z',
+    events: 6,
+  },
+  '001_326f4faff54d9145.txt': {
+    started: '2024-08-17T10:30:00Z',
+    resolved: '2024-08-17T12:45:00Z',
+    events: 9,
+  },
+  '002_f79c4881a728cde4.txt': {
+    started: '2023-03-15T14:00:00Z',
+    resolved: '2023-03-15T16:30:00Z',
+    events: 11,
+  },
+  // 10:30 AM to 12:45 PM EDT
+  '003_5bf66fd0d0f969d6.txt': {
+    started: '2024-06-08T14:30:00Z',
+    resolved: '2024-06-08T16:45:00Z',
+    events: 10,
+  },
+  '004_488839bb2a283a1f.txt': {
+    started: '2024-08-14T15:45:00Z',
+    resolved: '2024-08-14T18:15:00Z',
+    events: 10,
+  },
+}
+
+describe.skipIf(!existsSync(SEEDS))('importing the seed postmortems in ../shared/seeds', () => {
+  it('has an expectation for every seed document', () => {
+    expect(readdirSync(SEEDS).sort()).toEqual(Object.keys(SEED_IMPORTS).sort())
+  })
+
+  it.each(Object.entries(SEED_IMPORTS))(
+    'saves %s as a resolved incident with its start, end and every timeline event',
+    async (file, want) => {
+      // The page's zone is not the documents' (UTC, EDT): the document's own zone wins.
+      const t = await app('Asia/Tokyo')
+      const result = await imported(t, readFileSync(SEEDS + file, 'utf8'), file)
+      const { incident, events } = await record(t, result.incidentId)
+      expect(incident).toMatchObject({
+        status: 'resolved',
+        startedAt: Date.parse(want.started),
+        resolvedAt: Date.parse(want.resolved),
+      })
+      expect(events).toHaveLength(want.events)
+      expect(events[0]!.at).toBe(Date.parse(want.started))
+      expect(events.at(-1)!.at).toBe(Date.parse(want.resolved))
+      expect(events.filter((e) => e.status === 'resolved')).toHaveLength(1)
+      const postmortem = await t.deps.store.getPostmortem(result.incidentId)
+      expect(postmortem?.state).toBe('published')
+      expect(postmortem?.rootCause).toMatch(/misconfigur|mismatch|configuration/i)
+      // Imported twice, it is still one incident.
+      const again = await importPostmortem(t.deps, owner, {
+        markdown: readFileSync(SEEDS + file, 'utf8'),
+        fileName: file,
+      })
+      expect(again).toMatchObject({ created: false, incidentId: result.incidentId })
+      expect(await t.deps.store.countIncidents()).toBe(1)
+    },
+  )
 })
 
 describe('round trips', () => {

@@ -185,7 +185,9 @@ describe('/api/v1/postmortems/import', () => {
     const body = await json(res)
     expect(body).toMatchObject({ name: 'Search indexing lag', created: true })
     expect(res.headers.get('Location')).toBe(`/api/v1/incidents/${body.incident_id}`)
-    expect(body.warnings).toContain('1 of 3 timeline events have no time and were not imported')
+    expect(body.warnings).toContain(
+      '1 of 3 timeline events have no time; each was imported at the time of the event before it, marked "(time not given)"',
+    )
 
     const incident = await json(await api('GET', `/incidents/${body.incident_id}`))
     expect(incident).toMatchObject({ status: 'resolved', resolved_at: '2024-03-04T10:45:00.000Z' })

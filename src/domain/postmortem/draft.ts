@@ -139,7 +139,7 @@ export interface ImportPlan {
   impact: Impact
   startedAt: number
   resolvedAt: number
-  /** Dated events only, in document order. */
+  /** Every timeline entry, in document order; undated ones placed and marked (UNDATED_MARK). */
   events: DocumentEvent[]
   sections: PostmortemSections
   /** The reader's warnings and what importing adds to them. */
@@ -154,9 +154,15 @@ const IMPACT_PREFIX = new RegExp(
   'i',
 )
 
+/** Starts the body of an imported event whose entry gave no time, so no reader takes it for one. */
+export const UNDATED_MARK = '(time not given)'
+
 /**
- * What importing a parsed document creates. Events without a time are left out (placing them would
- * be a guess) and said so; a document without any start time cannot become an incident.
+ * What importing a parsed document creates. An entry without a time is kept, so the history is
+ * complete: it goes at the time of the dated entry before it (the first dated one, or the start,
+ * when none is before it), keeps its place in the document's order, and is marked in its body and
+ * in the warnings rather than given a time silently. A document without any start time cannot
+ * become an incident.
  */
 export function importPlanFrom(parsed: ParsedPostmortem): ImportPlanResult {
   const warnings = [...parsed.warnings]
@@ -168,7 +174,7 @@ export function importPlanFrom(parsed: ParsedPostmortem): ImportPlanResult {
   const undated = parsed.events.length - dated.length
   if (undated > 0) {
     warnings.push(
-      `${undated} of ${parsed.events.length} timeline events have no time and were not imported`,
+      `${undated} of ${parsed.events.length} timeline events have no time; each was imported at the time of the event before it, marked "${UNDATED_MARK}"`,
     )
   }
   let resolvedAt = parsed.resolvedAt
@@ -186,10 +192,16 @@ export function importPlanFrom(parsed: ParsedPostmortem): ImportPlanResult {
       `The section "${other.title}" is not part of a Herald postmortem and was left out`,
     )
   }
-  const events = dated.map((e) => {
+  // Ids are handed out in this order, and the timeline sorts by time then id, so an undated entry
+  // placed at its neighbour's time stays where the document put it.
+  let previous = Math.min(startedAt, dated[0]?.at ?? startedAt)
+  const events = parsed.events.map((e) => {
     const internal = INTERNAL_MARK.test(e.body)
-    const body = e.body.replace(INTERNAL_MARK, '').trim()
-    return { at: e.at, kind: e.kind, body: body || kindWord(e.kind), internal }
+    const body = e.body.replace(INTERNAL_MARK, '').trim() || kindWord(e.kind)
+    if (e.at === null)
+      return { at: previous, kind: e.kind, body: `${UNDATED_MARK} ${body}`, internal }
+    previous = e.at
+    return { at: e.at, kind: e.kind, body, internal }
   })
   const impactText = (parsed.impactText ?? '').replace(IMPACT_PREFIX, '').trim()
   return {
