@@ -1,12 +1,19 @@
 import { Webhook } from 'standardwebhooks'
 import { afterEach, describe, expect, it } from 'vitest'
 import { CLI_ACTOR } from '../../src/app/actor.ts'
-import { createDispatcher } from '../../src/app/broadcast/dispatch.ts'
+import { backoffMs, createDispatcher, retryAfterMs } from '../../src/app/broadcast/dispatch.ts'
+import { createComponentGroup } from '../../src/app/component-groups.ts'
 import { createComponent, updateComponent } from '../../src/app/components.ts'
 import { openIncident } from '../../src/app/open-incident.ts'
 import { postIncidentUpdate } from '../../src/app/post-incident-update.ts'
 import { resolveIncident } from '../../src/app/resolve-incident.ts'
-import { addSubscriber, unsubscribe } from '../../src/app/subscriptions.ts'
+import {
+  addSubscriber,
+  confirmSubscription,
+  rotateWebhookSecret,
+  subscribe,
+  unsubscribe,
+} from '../../src/app/subscriptions.ts'
 import { updateSettings } from '../../src/app/update-settings.ts'
 import { createTestApp, type TestApp } from '../support/app.ts'
 import { startHookReceiver, type Hook } from '../support/hook-receiver.ts'
@@ -24,11 +31,11 @@ afterEach(async () => {
   for (const h of hooks.splice(0)) await h.close()
 })
 
-async function setUp(env: Record<string, string> = {}) {
+async function setUp(env: Record<string, string> = {}, now = Date.now()) {
   sink = await startMailSink()
   // Signatures carry a timestamp that receivers compare with their own clock: start at real time.
   t = createTestApp({
-    now: Date.now(),
+    now,
     env: {
       SMTP_URL: sink.url,
       WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
@@ -52,6 +59,13 @@ const email = (target: string, componentIds: string[] = []) =>
   addSubscriber(t.deps, CLI_ACTOR, { channel: 'email', target, componentIds, confirmed: true })
 const webhook = (target: string, componentIds: string[] = []) =>
   addSubscriber(t.deps, CLI_ACTOR, { channel: 'webhook', target, componentIds })
+
+/** The Standard Webhooks headers of a received request, for the independent verifier. */
+const signed = (req: Hook['requests'][number]) => ({
+  'webhook-id': String(req.headers['webhook-id']),
+  'webhook-timestamp': String(req.headers['webhook-timestamp']),
+  'webhook-signature': String(req.headers['webhook-signature']),
+})
 
 describe('broadcast on Node', () => {
   it('mails and posts an opened incident once, signed and threaded, with unsubscribe headers', async () => {
@@ -401,5 +415,182 @@ describe('broadcast on Node', () => {
     await dispatcher.drain()
     expect(sink.messages).toHaveLength(1)
     expect(sink.messages[0]!.subject).toContain('API')
+  })
+  it('sends an address nothing but the confirmation until it confirms, then the next update', async () => {
+    const { dispatcher } = await setUp()
+    await subscribe(t.deps, { channel: 'email', target: 'new@example.test' }, '203.0.113.7')
+    const [confirmation] = await sink.waitFor(1)
+    expect(confirmation!.to).toEqual(['new@example.test'])
+    const token = /\/subscriptions\/confirm\/([\w-]+)/.exec(confirmation!.text)?.[1]
+    expect(token).toBeDefined()
+
+    t.clock.advance(1000)
+    const { incident } = await openIncident(t.deps, CLI_ACTOR, {
+      name: 'While pending',
+      impact: 'minor',
+      body: 'Not for unconfirmed addresses.',
+    })
+    await dispatcher.drain()
+    expect(sink.messages).toHaveLength(1)
+    expect(await t.deps.store.listDeliveries({})).toEqual([])
+
+    t.clock.advance(1000)
+    await confirmSubscription(t.deps, token!)
+    t.clock.advance(1000)
+    await postIncidentUpdate(t.deps, CLI_ACTOR, incident.id, { body: 'After confirming.' })
+    await dispatcher.drain()
+    expect(sink.messages).toHaveLength(2)
+    expect(sink.messages[1]!.to).toEqual(['new@example.test'])
+    expect(sink.messages[1]!.text).toContain('After confirming.')
+  })
+
+  it('lets a subscriber choose a group and hear about every component in it, and nothing else', async () => {
+    const { web, dispatcher } = await setUp()
+    const backend = await createComponentGroup(t.deps, CLI_ACTOR, { name: 'Backend' })
+    const db = await createComponent(t.deps, CLI_ACTOR, { name: 'Database', groupId: backend.id })
+    await addSubscriber(t.deps, CLI_ACTOR, {
+      channel: 'email',
+      target: 'backend@example.test',
+      groupIds: [backend.id],
+    })
+    await openIncident(t.deps, CLI_ACTOR, {
+      name: 'Website slow',
+      impact: 'minor',
+      body: 'x',
+      components: { [web.id]: 'degraded_performance' },
+    })
+    await dispatcher.drain()
+    expect(sink.messages).toHaveLength(0)
+    await openIncident(t.deps, CLI_ACTOR, {
+      name: 'Database failover',
+      impact: 'major',
+      body: 'x',
+      components: { [db.id]: 'major_outage' },
+    })
+    await dispatcher.drain()
+    expect(sink.messages.map((m) => [m.to, m.subject])).toEqual([
+      [['backend@example.test'], '[Status] Database failover'],
+    ])
+  })
+
+  it('sends mail from, and with the reply-to of, the page settings', async () => {
+    const { dispatcher } = await setUp({ MAIL_FROM: 'Fallback <fallback@acme.test>' })
+    await email('ada@example.test')
+    await openIncident(t.deps, CLI_ACTOR, { name: 'Before', impact: 'minor', body: 'x' })
+    await dispatcher.drain()
+    expect(sink.messages[0]!.headers['from']).toBe('Fallback <fallback@acme.test>')
+    expect(sink.messages[0]!.headers['reply-to']).toBeUndefined()
+
+    await updateSettings(t.deps, CLI_ACTOR, {
+      pageName: 'Acme',
+      timeZone: 'UTC',
+      mailFrom: 'Acme Status <status@acme.test>',
+      mailReplyTo: 'support@acme.test',
+    })
+    await openIncident(t.deps, CLI_ACTOR, { name: 'After', impact: 'minor', body: 'x' })
+    await dispatcher.drain()
+    const mail = sink.messages[1]!
+    expect(mail.headers['from']).toBe('Acme Status <status@acme.test>')
+    expect(mail.headers['reply-to']).toBe('support@acme.test')
+    expect(mail.from).toBe('status@acme.test')
+    expect(mail.subject).toBe('[Acme] After')
+  })
+
+  it('posts Slack, Discord and Teams their own formats, unsigned, with pings disabled on Discord', async () => {
+    const { api, dispatcher } = await setUp()
+    const slack = await hook()
+    const discord = await hook()
+    const teams = await hook()
+    for (const [channel, h] of [
+      ['slack', slack],
+      ['discord', discord],
+      ['teams', teams],
+    ] as const)
+      await addSubscriber(t.deps, CLI_ACTOR, { channel, target: h.url })
+    await openIncident(t.deps, CLI_ACTOR, {
+      name: 'API errors @everyone',
+      impact: 'major',
+      body: 'Investigating <@123>.',
+      components: { [api.id]: 'major_outage' },
+    })
+    await dispatcher.drain()
+    for (const h of [slack, discord, teams]) {
+      expect(h.requests).toHaveLength(1)
+      expect(h.requests[0]!.headers['content-type']).toBe('application/json')
+      expect(h.requests[0]!.headers['webhook-signature']).toBeUndefined()
+    }
+    const slackBody = JSON.parse(slack.requests[0]!.body)
+    expect(slackBody.text).toContain('API errors')
+    expect(slackBody.blocks[0].type).toBe('header')
+    const discordBody = JSON.parse(discord.requests[0]!.body)
+    expect(discordBody.allowed_mentions).toEqual({ parse: [] })
+    expect(discordBody.embeds).toHaveLength(1)
+    expect(discordBody.embeds[0].title).toContain('API errors')
+    expect(discord.requests[0]!.body).not.toContain('@everyone')
+    const teamsBody = JSON.parse(teams.requests[0]!.body)
+    expect(teamsBody.type).toBe('message')
+    expect(teamsBody.attachments[0].contentType).toBe('application/vnd.microsoft.card.adaptive')
+    expect(teamsBody.attachments[0].content.type).toBe('AdaptiveCard')
+    expect(
+      (await t.deps.store.listDeliveries({})).map((d) => [d.state, d.lastStatus]).sort(),
+    ).toEqual([
+      ['delivered', 204],
+      ['delivered', 204],
+      ['delivered', 204],
+    ])
+  })
+
+  it('stops signing with the old secret once the rotation window is over', async () => {
+    // Rotate a day and a minute ago; the broadcast below is signed at the real present, so the
+    // standardwebhooks verifier accepts its timestamp.
+    const { dispatcher } = await setUp({}, Date.now() - 24 * 3_600_000 - 60_000)
+    const h = await hook()
+    const before = await webhook(h.url)
+    const after = await rotateWebhookSecret(t.deps, CLI_ACTOR, before.id)
+    t.clock.advance(24 * 3_600_000 + 60_000)
+    await openIncident(t.deps, CLI_ACTOR, { name: 'After rotation', impact: 'minor', body: 'x' })
+    await dispatcher.drain()
+    expect(h.requests).toHaveLength(1)
+    const req = h.requests[0]!
+    expect(String(req.headers['webhook-signature']).split(' ')).toHaveLength(1)
+    expect(() => new Webhook(after.secret!).verify(req.body, signed(req))).not.toThrow()
+    expect(() => new Webhook(before.secret!).verify(req.body, signed(req))).toThrow()
+  })
+
+  it('spreads retries with jitter rather than sending every failed delivery back at once', async () => {
+    const { dispatcher } = await setUp()
+    const h = await hook([{ status: 503 }])
+    for (let i = 0; i < 6; i++) await webhook(`${h.url}?n=${i}`)
+    await openIncident(t.deps, CLI_ACTOR, { name: 'Herd', impact: 'minor', body: 'x' })
+    await dispatcher.drain()
+    const waits = (await t.deps.store.listDeliveries({})).map(
+      (d) => d.nextAttemptAt - t.clock.now(),
+    )
+    expect(waits).toHaveLength(6)
+    // The first retry is 30 s ± 20 %; six draws landing on one millisecond is not jitter.
+    for (const w of waits) expect(w).toBeGreaterThanOrEqual(24_000)
+    for (const w of waits) expect(w).toBeLessThanOrEqual(36_000)
+    expect(new Set(waits).size).toBeGreaterThan(1)
+  })
+})
+
+describe('the retry schedule', () => {
+  it('doubles from 30 s up to a 6 h cap, with ±20 % jitter', () => {
+    const low = () => 0
+    const high = () => 0.999999
+    expect([1, 2, 3, 4].map((n) => backoffMs(n, low))).toEqual([24_000, 48_000, 96_000, 192_000])
+    expect([1, 2, 3, 4].map((n) => backoffMs(n, high))).toEqual([36_000, 72_000, 144_000, 288_000])
+    expect(backoffMs(30, low)).toBe(17_280_000)
+    expect(backoffMs(30, high)).toBe(25_919_991)
+  })
+
+  it('reads Retry-After as seconds or as an HTTP date, capped at a day', () => {
+    const now = Date.UTC(2026, 0, 1, 12, 0, 0)
+    expect(retryAfterMs('120', now)).toBe(120_000)
+    expect(retryAfterMs(new Date(now + 90_000).toUTCString(), now)).toBe(90_000)
+    expect(retryAfterMs(new Date(now - 90_000).toUTCString(), now)).toBe(0)
+    expect(retryAfterMs('999999', now)).toBe(86_400_000)
+    expect(retryAfterMs('soon', now)).toBeNull()
+    expect(retryAfterMs(null, now)).toBeNull()
   })
 })
