@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ComponentStatus } from '../../src/domain/enums.ts'
 import { createTestApp, type TestApp } from '../support/app.ts'
-import { seedScenario, XSS } from './api-v2-fixture.ts'
+import { seedMaintenance, seedScenario, XSS } from './api-v2-fixture.ts'
 import { seeder } from './public-seed.ts'
 
 let t: TestApp
@@ -251,5 +251,36 @@ describe('embed widget', () => {
     const html = await (await t.app.request('/embed')).text()
     expect(html).not.toContain('<img')
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;')
+  })
+
+  it('lists maintenance in progress, but not upcoming, completed or cancelled windows', async () => {
+    t = createTestApp()
+    const s = await seedScenario(t)
+    const m = await seedMaintenance(t, s)
+    const html = await (await t.app.request('/embed')).text()
+    expect(html).toContain(`href="/maintenance/${m.active.id}"`)
+    expect(html).toContain('Network switch replacement')
+    for (const name of ['Certificate rotation', 'Database upgrade', 'Old plan'])
+      expect(html).not.toContain(name)
+  })
+
+  it('reloads itself every minute, and shows a change after the write (the cache is cleared)', async () => {
+    t = createTestApp()
+    const s = seeder(t)
+    await s.component('API')
+    const first = await t.app.request('/embed')
+    const html = await first.text()
+    expect(html).toContain('<meta http-equiv="refresh" content="60"/>')
+    expect(html).toContain('All Systems Operational')
+    expect(html).not.toContain('<ul')
+    const etag = first.headers.get('ETag')!
+    expect((await t.app.request('/embed', { headers: { 'If-None-Match': etag } })).status).toBe(304)
+    await s.incident('Search is down', { impact: 'critical', startedAt: '2026-11-22T11:00:00Z' })
+    const after = await t.app.request('/embed', { headers: { 'If-None-Match': etag } })
+    expect(after.status).toBe(200)
+    const text = await after.text()
+    expect(text).toContain('Major System Outage')
+    expect(text).toContain('Search is down')
+    expect(after.headers.get('Content-Security-Policy')).toContain('frame-ancestors *')
   })
 })

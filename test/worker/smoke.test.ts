@@ -62,4 +62,20 @@ describe('Herald on workerd (wrangler, local D1)', () => {
     const body = raw.encoding === 'gzip' ? gunzipSync(raw.body) : raw.body
     expect(body.toString('utf8')).toMatch(/^<!doctype html>/i)
   })
+
+  it('serves the badges and the embeddable widget, the widget frameable by any site', async () => {
+    const badge = await worker.fetch('/badge.svg')
+    expect(badge.status).toBe(200)
+    expect(badge.headers.get('content-type')).toBe('image/svg+xml; charset=utf-8')
+    expect(badge.headers.get('cache-control')).toMatch(/^public, max-age=\d+/)
+    expect(await badge.text()).toContain('operational')
+    const embed = await worker.fetch('/embed')
+    expect(embed.status).toBe(200)
+    expect(embed.headers.get('content-security-policy')).toContain('frame-ancestors *')
+    expect(embed.headers.get('x-frame-options')).toBeNull()
+    expect(await embed.text()).toContain('All Systems Operational')
+    const page = await worker.fetch('/')
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'self'")
+    await page.arrayBuffer()
+  })
 })

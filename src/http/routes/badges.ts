@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import { getComponentBadge, getPageBadge, type Badge } from '../../app/get-badge.ts'
 import { getSummary } from '../../app/get-summary.ts'
-import { INCIDENT_STATUS_LABELS } from '../../domain/enums.ts'
+import { INCIDENT_STATUS_LABELS, MAINTENANCE_STATUS_LABELS } from '../../domain/enums.ts'
 import { renderEmbed, type EmbedView } from '../../../views/pages/public/embed.tsx'
 import { BADGE_COLOURS, renderBadge } from '../badge-svg.ts'
 import { cachedPage, matchesAny, yieldToEventLoop } from '../cached-page.ts'
@@ -91,6 +91,11 @@ badgesRoutes.get('/embed', async (c) => {
         statusLabel: INCIDENT_STATUS_LABELS[i.status],
       })),
       more: Math.max(0, summary.unresolved.length - EMBED_INCIDENTS),
+      maintenance: summary.maintenances.active.map((m) => ({
+        id: m.id,
+        name: m.name,
+        statusLabel: MAINTENANCE_STATUS_LABELS[m.status],
+      })),
     }
     await yieldToEventLoop()
     return renderEmbed(view)

@@ -9,11 +9,18 @@ export interface EmbedView {
   incidents: { id: string; name: string; statusLabel: string }[]
   /** How many more open incidents there are than listed. */
   more: number
+  /** Maintenance in progress or verifying, soonest started first. */
+  maintenance: { id: string; name: string; statusLabel: string }[]
 }
+
+/** Seconds between the widget's own reloads: no script, so a plain meta refresh. */
+export const EMBED_REFRESH_SECONDS = 60
 
 /**
  * GET /embed — a small status widget other sites put in an iframe: no script, no htmx, and links
- * that open the page in a new tab (the widget's own frame is too small to read it in).
+ * that open the page in a new tab (the widget's own frame is too small to read it in). It reloads
+ * itself every minute (a meta refresh, which no CSP blocks) instead of holding a live stream:
+ * a widget on a busy site would otherwise take one SSE connection per visitor of that site.
  */
 export function EmbedPage(props: { view: EmbedView }) {
   const { view } = props
@@ -26,6 +33,7 @@ export function EmbedPage(props: { view: EmbedView }) {
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="color-scheme" content="light dark" />
           <meta name="robots" content="noindex" />
+          <meta http-equiv="refresh" content={String(EMBED_REFRESH_SECONDS)} />
           <title>{`${view.pageName}: current status`}</title>
           <link rel="stylesheet" href="/css/base.css" />
           <link rel="stylesheet" href="/css/embed.css" />
@@ -35,7 +43,7 @@ export function EmbedPage(props: { view: EmbedView }) {
             <span class="embed-name">{view.pageName}</span>
             <span class="embed-description">{view.description}</span>
           </a>
-          {view.incidents.length ? (
+          {view.incidents.length || view.maintenance.length ? (
             <ul class="embed-incidents">
               {view.incidents.map((incident) => (
                 <li>
@@ -47,6 +55,18 @@ export function EmbedPage(props: { view: EmbedView }) {
                     {incident.name}
                   </a>{' '}
                   <span class="muted">{incident.statusLabel}</span>
+                </li>
+              ))}
+              {view.maintenance.map((m) => (
+                <li class="embed-maintenance">
+                  <a
+                    href={`/maintenance/${encodeURIComponent(m.id)}`}
+                    target="_blank"
+                    rel="noopener"
+                  >
+                    {m.name}
+                  </a>{' '}
+                  <span class="muted">{m.statusLabel}</span>
                 </li>
               ))}
               {view.more > 0 ? (
