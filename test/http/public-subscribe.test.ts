@@ -170,6 +170,22 @@ describe('subscribing by e-mail', () => {
     const later = await post(t, '/subscribe', { channel: 'email', target: 'user3@example.com' })
     expect(later.res.status).toBe(200)
   })
+
+  it('counts subscribe requests per client address, so one busy address does not block another', async () => {
+    t = createTestApp({ env: { SUBSCRIBE_MAX_PER_HOUR: '2', TRUST_PROXY: 'true' } })
+    const from = (ip: string, target: string, channel = 'email') =>
+      post(t, '/subscribe', { channel, target }, { 'X-Forwarded-For': ip })
+    expect((await from('198.51.100.1', 'a1@example.com')).res.status).toBe(200)
+    expect((await from('198.51.100.1', 'a2@example.com')).res.status).toBe(200)
+    expect((await from('198.51.100.1', 'a3@example.com')).res.status).toBe(429)
+    // Endpoint channels count against the same budget.
+    expect((await from('198.51.100.1', 'https://hooks.example.com/x', 'webhook')).res.status).toBe(
+      429,
+    )
+    expect((await from('198.51.100.2', 'b1@example.com')).res.status).toBe(200)
+    expect(await subscriberFor(t, 'a3@example.com')).toBeNull()
+    expect((await subscriberFor(t, 'b1@example.com'))?.state).toBe('pending')
+  })
 })
 
 describe('choosing components', () => {
