@@ -10,8 +10,9 @@ import { describeChange, oneLine, statusLabel, summarize, truncate } from './com
 // unsubscribe (RFC 8058) and list identification (RFC 2919).
 //
 // Threading: every incident has a thread root id, <incident-{incidentId}@{host}>. The
-// incident_opened mail IS the root (its Message-ID is the root id), so clients that thread only on
-// messages they hold (Gmail) see every later update reply to a message in the mailbox. Every other
+// incident_opened (or maintenance_scheduled) mail IS the root (its Message-ID is the root id), so
+// clients that thread only on messages they hold (Gmail) see every later update reply to a message
+// in the mailbox. Every other
 // incident mail has Message-ID <{deliveryId}@{host}> (stable across retries, so a duplicate is
 // recognisably the same message) and In-Reply-To = References = the root. The subject never
 // changes within an incident; the status is in the body. Component changes outside incidents are
@@ -78,7 +79,8 @@ export function buildEmail(
   let messageId = deliveryMessageId(recipient.deliveryId, host)
   if (s.incident) {
     const root = threadRootId(s.incident.id, host)
-    if (content.kind === 'incident_opened') {
+    // A maintenance's thread starts with its announcement, as an incident's with its opening.
+    if (content.kind === 'incident_opened' || content.kind === 'maintenance_scheduled') {
       messageId = root
     } else {
       headers['In-Reply-To'] = root
