@@ -129,12 +129,26 @@ describe('/api/v1 postmortems', () => {
     expect(shown.postmortem_body).toContain('## Root Cause and Resolution')
     expect(shown.postmortem_body).toContain('A bad failover script.')
 
+    // The admin API says so too, on the incident and in the list.
+    expect(await json(await api('GET', `/incidents/${id}`))).toMatchObject({
+      status: 'postmortem',
+      postmortem: { state: 'published', published_at: '2026-11-22T12:00:00.000Z' },
+    })
+    const listed = await json(await api('GET', '/incidents?state=resolved'))
+    expect(listed.incidents.find((i: { id: string }) => i.id === id)).toMatchObject({
+      status: 'postmortem',
+    })
+
     const back = await api('POST', `/incidents/${id}/postmortem/unpublish`)
     expect(await json(back)).toMatchObject({ state: 'draft', published_at: null })
     const after = await json(await t.app.request('/api/v2/incidents.json'))
     const plain = after.incidents.find((i: { id: string }) => i.id === id)
     expect(plain.status).toBe('resolved')
     expect(plain).not.toHaveProperty('postmortem_body')
+    expect(await json(await api('GET', `/incidents/${id}`))).toMatchObject({
+      status: 'resolved',
+      postmortem: { state: 'draft', published_at: null },
+    })
   })
 
   it('lets read tokens read but not write', async () => {
@@ -190,7 +204,11 @@ describe('/api/v1/postmortems/import', () => {
     )
 
     const incident = await json(await api('GET', `/incidents/${body.incident_id}`))
-    expect(incident).toMatchObject({ status: 'resolved', resolved_at: '2024-03-04T10:45:00.000Z' })
+    // Imported postmortems are published history.
+    expect(incident).toMatchObject({
+      status: 'postmortem',
+      resolved_at: '2024-03-04T10:45:00.000Z',
+    })
 
     const again = await api('POST', '/postmortems/import', { markdown: DOC })
     expect(again.status).toBe(200)

@@ -490,7 +490,8 @@ describe('a new user on Workers, through HTTP only (workerd, local D1)', () => {
       expect(again.status).toBe(200)
       expect(again.json.incident_id).toBe(incidentId)
       const incident = await api('GET', `/incidents/${incidentId}`)
-      expect(incident.json.status).toBe('resolved')
+      // Imported postmortems are published history: status `postmortem`.
+      expect(incident.json.status).toBe('postmortem')
       expect(incident.json.events.length).toBeGreaterThan(2)
       const md = await worker.fetch(`/api/v1/incidents/${incidentId}/postmortem.md`, {
         headers: { authorization: `Bearer ${need('token')}` },

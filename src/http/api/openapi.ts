@@ -146,7 +146,7 @@ export const API_OPERATIONS: ApiOperation[] = [
     path: '/incidents/{id}',
     tag: 'Incidents',
     summary: 'Read an incident with its whole timeline (internal notes included), newest first',
-    ok: [200, 'The incident'],
+    ok: [200, 'The incident; status `postmortem` once its postmortem is published'],
   }),
   op({
     method: 'patch',

@@ -1,4 +1,10 @@
-import type { Component, ComponentGroup, Incident, TimelineEvent } from '../../domain/types.ts'
+import type {
+  Component,
+  ComponentGroup,
+  Incident,
+  Postmortem,
+  TimelineEvent,
+} from '../../domain/types.ts'
 import { iso, isoOrNull } from './time.ts'
 
 // The /api/v1 shapes: snake_case fields, ISO-8601 UTC timestamps. Events include internal notes:
@@ -49,17 +55,29 @@ export function apiEvent(e: TimelineEvent) {
 }
 
 /** An incident with its timeline, newest first (callers pass events already in that order). */
-export function apiIncident(i: Incident, eventsNewestFirst: TimelineEvent[]) {
+/**
+ * A resolved incident whose postmortem is published has status `postmortem`, as in /api/v2 and
+ * Statuspage (issue 6); `postmortem` says whether one exists and in which state.
+ */
+export function apiIncident(
+  i: Incident,
+  eventsNewestFirst: TimelineEvent[],
+  postmortem: Pick<Postmortem, 'state' | 'publishedAt'> | null,
+) {
+  const published = i.status === 'resolved' && postmortem?.state === 'published'
   return {
     id: i.id,
     name: i.name,
     impact: i.impact,
-    status: i.status,
+    status: published ? ('postmortem' as const) : i.status,
     started_at: iso(i.startedAt),
     resolved_at: isoOrNull(i.resolvedAt),
     created_at: iso(i.createdAt),
     updated_at: iso(i.updatedAt),
     components: i.componentIds,
     events: eventsNewestFirst.map(apiEvent),
+    postmortem: postmortem
+      ? { state: postmortem.state, published_at: isoOrNull(postmortem.publishedAt) }
+      : null,
   }
 }

@@ -188,8 +188,11 @@ apiV1Routes.delete('/groups/:id', async (c) => {
 // --- incidents --------------------------------------------------------------------------------
 
 async function incidentJson(c: C, id: string) {
-  const detail = await getIncident(c.var.deps, id)
-  return apiIncident(detail.incident, detail.events)
+  const [detail, postmortem] = await Promise.all([
+    getIncident(c.var.deps, id),
+    c.var.deps.store.getPostmortem(id),
+  ])
+  return apiIncident(detail.incident, detail.events, postmortem)
 }
 
 apiV1Routes.get('/incidents', async (c) => {
@@ -199,7 +202,12 @@ apiV1Routes.get('/incidents', async (c) => {
     store.listIncidents({ state: q.state, limit: q.limit, offset: q.offset }),
     store.countIncidents({ state: q.state }),
   ])
-  const events = await store.listEventsFor(incidents.map((i) => i.id))
+  const ids = incidents.map((i) => i.id)
+  const [events, postmortems] = await Promise.all([
+    store.listEventsFor(ids),
+    ids.length ? store.listPostmortems({ incidentIds: ids }) : [],
+  ])
+  const postmortemOf = new Map(postmortems.map((p) => [p.incidentId, p]))
   const byIncident = new Map<string, TimelineEvent[]>()
   for (const e of events) {
     const list = byIncident.get(e.incidentId)
@@ -208,7 +216,11 @@ apiV1Routes.get('/incidents', async (c) => {
   }
   return c.json({
     incidents: incidents.map((i) =>
-      apiIncident(i, sortTimelineNewestFirst(byIncident.get(i.id) ?? [])),
+      apiIncident(
+        i,
+        sortTimelineNewestFirst(byIncident.get(i.id) ?? []),
+        postmortemOf.get(i.id) ?? null,
+      ),
     ),
     total,
     limit: q.limit,
