@@ -9,6 +9,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 // The real bin in a child process, as an operator would run `herald import`.
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const FIXTURES = 'test/fixtures/postmortems'
+const SEEDS = fileURLToPath(new URL('../../../shared/seeds/', import.meta.url))
+const SHAPE = [
+  'name',
+  'started_at',
+  'resolved_at',
+  'time_zone',
+  'impact',
+  'root_cause',
+  'events',
+  'todos',
+  'warnings',
+]
 const run = promisify(execFile)
 
 let dir: string
@@ -38,6 +50,8 @@ describe('herald import --dry-run', () => {
     const out = await herald('import', '--dry-run', '--json', `${FIXTURES}/midnight-24h.md`)
     expect(out.code, out.stderr).toBe(0)
     const json = JSON.parse(out.stdout)
+    // Exactly the issue's shape, in its order.
+    expect(Object.keys(json)).toEqual(SHAPE)
     expect(json).toMatchObject({
       name: 'Nightly billing run stuck',
       started_at: '2024-01-05T23:40:00+01:00',
@@ -60,6 +74,42 @@ describe('herald import --dry-run', () => {
     })
     expect(existsSync(databasePath)).toBe(false)
   })
+
+  it.skipIf(!existsSync(SEEDS))(
+    'prints a seed document with offsets on every time and null where it says nothing',
+    async () => {
+      const out = await herald('import', '--dry-run', '--json', `${SEEDS}000_59c76de4fcfe718b.txt`)
+      expect(out.code, out.stderr).toBe(0)
+      const json = JSON.parse(out.stdout)
+      expect(Object.keys(json)).toEqual(SHAPE)
+      expect(json).toMatchObject({
+        started_at: '2023-07-29T09:00:00+00:00',
+        resolved_at: '2023-08-04T04:30:00+00:00',
+        time_zone: 'UTC',
+        // The document gives no severity.
+        impact: null,
+      })
+      expect(json.events).toHaveLength(6)
+      for (const e of json.events) expect(Object.keys(e)).toEqual(['at', 'body', 'kind'])
+      expect(json.events.map((e: { at: string | null }) => e.at)).toEqual([
+        '2023-07-29T09:00:00+00:00',
+        null,
+        null,
+        null,
+        null,
+        '2023-08-04T04:30:00+00:00',
+      ])
+      for (const t of json.todos) expect(Object.keys(t)).toEqual(['text', 'owner', 'done'])
+      expect(json.todos.map((t: { owner: string | null }) => t.owner)).toEqual([
+        null,
+        null,
+        null,
+        null,
+      ])
+      expect(json.warnings).toContain('No impact level (severity) found')
+      expect(existsSync(databasePath)).toBe(false)
+    },
+  )
 
   it('prints a JSON array, in order, for several files', async () => {
     const out = await herald(
