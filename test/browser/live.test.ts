@@ -37,6 +37,8 @@ describe('live public pages in Chromium', () => {
       return true
     })
     expect(marker).toBe(true)
+    const banner = p.page.locator('#status-banner')
+    await expect(banner.innerText()).resolves.toContain('All Systems Operational')
 
     const posted = Date.now()
     const { incident } = await openIncident(server.deps, CLI_ACTOR, {
@@ -50,6 +52,12 @@ describe('live public pages in Chromium', () => {
     const main = await p.page.locator('main').innerText()
     expect(main).toContain('Major Outage')
     expect(main).toContain('We are investigating failed card payments.')
+    // The banner, the component list and the incident's timeline: all three were swapped.
+    await expect(banner.innerText()).resolves.not.toContain('All Systems Operational')
+    await expect(banner.innerText()).resolves.toMatch(/Outage/)
+    await expect(p.page.locator('#component-list').innerText()).resolves.toMatch(
+      /Payments API\s+Major Outage/,
+    )
 
     // The incident page updates the same way.
     await p.page.goto(`${server.url}/incidents/${incident.id}`)

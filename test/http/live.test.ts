@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { CLI_ACTOR } from '../../src/app/actor.ts'
 import { createComponent } from '../../src/app/components.ts'
 import { openIncident } from '../../src/app/open-incident.ts'
+import { createLiveHub } from '../../src/adapters/live/hub.ts'
 import { createTestApp, type TestApp } from '../support/app.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
 
@@ -85,5 +86,29 @@ describe('live page updates (SSE)', () => {
     const etag = page.headers.get('etag')!
     const again = await t.app.request('/', { headers: { 'if-none-match': etag } })
     expect(again.status).toBe(304)
+  })
+
+  it('sends keep-alive comments on idle streams, and stops once the last viewer leaves', async () => {
+    t = createTestApp()
+    // The hub of the app under test, with a short keep-alive interval instead of 15 s.
+    const hub = createLiveHub({ max: 10, keepAliveMs: 50 })
+    t.deps.live = hub
+    const controller = new AbortController()
+    const res = await t.app.request('/live', { signal: controller.signal })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toContain('text/event-stream')
+    const reader = res.body!.getReader()
+    const decoder = new TextDecoder()
+    let text = ''
+    const deadline = Date.now() + 3000
+    while ((text.match(/^: keep-alive$/gm) ?? []).length < 2 && Date.now() < deadline)
+      text += decoder.decode((await reader.read()).value)
+    expect(text.startsWith('retry: 2000\nevent: hello\n')).toBe(true)
+    expect((text.match(/^: keep-alive$/gm) ?? []).length).toBeGreaterThanOrEqual(2)
+    // Comments only: an EventSource dispatches nothing for them, so pages do not refetch.
+    expect(text).not.toContain('event: changed')
+    expect(hub.connections).toBe(1)
+    await reader.cancel()
+    expect(hub.connections).toBe(0)
   })
 })
