@@ -18,7 +18,8 @@ import { startMailSink, type MailSink } from '../support/mail-sink.ts'
 
 // DESIGN.md: "a crash at any point loses nothing". A real Herald process is killed with SIGKILL in
 // the middle of a fan-out to thousands of subscribers and started again on the same database;
-// every subscriber must end up with the update, and any duplicate must carry its original's id.
+// every subscriber must end up with every update, in timeline order, and any duplicate must carry
+// its original's id.
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const EMAILS = 2000
@@ -125,7 +126,7 @@ async function until(check: () => boolean, timeoutMs: number) {
 }
 
 describe('a crash in the middle of a fan-out', () => {
-  it('loses nothing: after SIGKILL and a restart every subscriber has the update, duplicates keep their ids', async () => {
+  it('loses nothing: after SIGKILL and a restart every subscriber has every update, in order, duplicates keep their ids', async () => {
     dir = mkdtempSync(join(tmpdir(), 'herald-crash-'))
     sink = await startMailSink()
     hook = await startHookReceiver([{ status: 200 }])
@@ -144,19 +145,25 @@ describe('a crash in the middle of a fan-out', () => {
 
     const first = await startHerald(env)
     child = first.proc
-    const res = await fetch(`${first.url}/api/v1/incidents/${incidentId}/updates`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        body: 'We found the cause and are rolling back.',
-        status: 'identified',
-      }),
-    })
-    expect(res.status).toBe(201)
-    const total = EMAILS + WEBHOOKS
-    // Kill it once a part (but not all) of the fan-out has gone out.
+    // Two updates back to back: per subscriber the second waits behind the first, so the crash
+    // lands while the first is going out and the second is queued behind it.
+    for (const update of [
+      { body: 'We found the cause and are rolling back.', status: 'identified' },
+      { body: 'The rollback is done; we are watching.', status: 'monitoring' },
+    ]) {
+      const res = await fetch(`${first.url}/api/v1/incidents/${incidentId}/updates`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(update),
+      })
+      expect(res.status).toBe(201)
+    }
+    const recipients = EMAILS + WEBHOOKS
+    const total = 2 * recipients
+    // Kill it once a part (but not all) of the fan-out has gone out, a little way into a claimed
+    // batch: those sends have happened but their outcomes are not recorded yet.
     const started = await until(
-      () => sink.messages.length + hook.requests.length >= total / 5,
+      () => sink.messages.length + hook.requests.length >= total / 5 + 37,
       60_000,
     )
     expect(started).toBe(true)
@@ -167,27 +174,46 @@ describe('a crash in the middle of a fan-out', () => {
 
     const second = await startHerald(env)
     child = second.proc
-    const allThere = () =>
-      new Set(sink.messages.flatMap((m) => m.to)).size === EMAILS &&
-      new Set(hook.requests.map((r) => r.path)).size === WEBHOOKS
+    // Every delivery id is d_<broadcast>_<subscriber>: the broadcast tells the updates apart.
+    const received = () => {
+      const got = new Map<string, string[]>()
+      const add = (recipient: string, id: string) => {
+        const broadcast = /^<?d_([^_]+)_/.exec(id)?.[1] ?? `unreadable ${id}`
+        got.set(recipient, [...(got.get(recipient) ?? []), broadcast])
+      }
+      for (const m of sink.messages) for (const to of m.to) add(to, m.headers['message-id']!)
+      for (const r of hook.requests) add(r.path, String(r.headers['webhook-id']))
+      return got
+    }
+    const allThere = () => {
+      const got = received()
+      return got.size === recipients && [...got.values()].every((b) => new Set(b).size === 2)
+    }
     expect(await until(allThere, 120_000)).toBe(true)
     second.proc.kill('SIGTERM')
 
-    // Every recipient got this update, and every copy of it carries one id.
-    const idsByRecipient = new Map<string, Set<string>>()
+    // Every recipient got both updates, each under one id per update (a duplicate repeats its
+    // original's id), and the first update before the second: broadcast ids sort by posting time.
+    const got = received()
+    const broadcasts = new Set([...got.values()].flat())
+    expect(broadcasts.size).toBe(2)
+    const [firstUpdate, secondUpdate] = [...broadcasts].sort()
+    const mailIds = new Map<string, Set<string>>()
     for (const m of sink.messages)
-      for (const to of m.to) {
-        const ids = idsByRecipient.get(to) ?? new Set()
-        ids.add(m.headers['message-id']!)
-        idsByRecipient.set(to, ids)
-      }
-    for (const r of hook.requests) {
-      const ids = idsByRecipient.get(r.path) ?? new Set()
-      ids.add(String(r.headers['webhook-id']))
-      idsByRecipient.set(r.path, ids)
-    }
-    expect(idsByRecipient.size).toBe(total)
-    expect([...idsByRecipient.values()].every((ids) => ids.size === 1)).toBe(true)
+      for (const to of m.to)
+        mailIds.set(to, (mailIds.get(to) ?? new Set()).add(m.headers['message-id']!))
+    const hookIds = new Map<string, Set<string>>()
+    for (const r of hook.requests)
+      hookIds.set(r.path, (hookIds.get(r.path) ?? new Set()).add(String(r.headers['webhook-id'])))
+    expect(mailIds.size + hookIds.size).toBe(recipients)
+    expect([...mailIds.values(), ...hookIds.values()].every((ids) => ids.size === 2)).toBe(true)
+    const outOfOrder = [...got].filter(
+      ([, order]) => order.lastIndexOf(firstUpdate!) > order.indexOf(secondUpdate!),
+    )
+    expect(outOfOrder).toEqual([])
+    // The crash did cut a batch short: what it had sent unrecorded went out again, under the same
+    // ids (checked above).
+    expect(sink.messages.length + hook.requests.length).toBeGreaterThan(total)
     expect(sink.messages.every((m) => m.text.includes('rolling back'))).toBe(true)
   }, 200_000)
 })
