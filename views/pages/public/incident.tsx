@@ -13,11 +13,29 @@ export function IncidentPage(props: {
 }) {
   const { page, incident } = props.view
   const postmortem = props.postmortem
+  // This incident's own feeds; the page-wide ones are in the layout.
+  const feedBase = `/incidents/${encodeURIComponent(incident.id)}/feed`
   return (
     <PublicLayout
       page={page}
       title={incident.name}
-      head={postmortem ? <link rel="stylesheet" href="/css/postmortem.css" /> : undefined}
+      head={
+        <>
+          {postmortem ? <link rel="stylesheet" href="/css/postmortem.css" /> : null}
+          <link
+            rel="alternate"
+            type="application/atom+xml"
+            title={`${incident.name} (Atom)`}
+            href={`${feedBase}.atom`}
+          />
+          <link
+            rel="alternate"
+            type="application/rss+xml"
+            title={`${incident.name} (RSS)`}
+            href={`${feedBase}.rss`}
+          />
+        </>
+      }
     >
       <article class={`incident-page impact-${incident.impact}`}>
         <header class="incident-page-head">
@@ -69,7 +87,8 @@ export function IncidentPage(props: {
         </section>
       </article>
       <p class="more">
-        <a href="/">← Current status</a> · <a href="/history">Incident history</a>
+        <a href="/">← Current status</a> · <a href="/history">Incident history</a> · Follow this
+        incident: <a href={`${feedBase}.atom`}>Atom</a> · <a href={`${feedBase}.rss`}>RSS</a>
       </p>
     </PublicLayout>
   )
