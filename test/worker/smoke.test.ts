@@ -78,4 +78,21 @@ describe('Herald on workerd (wrangler, local D1)', () => {
     expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'self'")
     await page.arrayBuffer()
   })
+
+  it('serves the page feeds, the maintenance calendar and the v2 API with the generating libraries bundled', async () => {
+    for (const [path, type] of [
+      ['/feed.atom', 'application/atom+xml'],
+      ['/feed.rss', 'application/rss+xml'],
+      ['/maintenance.ics', 'text/calendar'],
+      ['/api/v2/summary.json', 'application/json'],
+    ] as const) {
+      const res = await worker.fetch(path)
+      expect(res.status, path).toBe(200)
+      expect(res.headers.get('content-type'), path).toContain(type)
+      const text = await res.text()
+      if (type === 'text/calendar') expect(text).toMatch(/^BEGIN:VCALENDAR\r\n[\s\S]*END:VCALENDAR/)
+      else if (type === 'application/json') expect(JSON.parse(text).status.indicator).toBe('none')
+      else expect(text).toMatch(/^<\?xml/)
+    }
+  })
 })
