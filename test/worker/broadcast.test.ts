@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished as after } from 'vitest'
 import { startHookReceiver, type Hook } from '../support/hook-receiver.ts'
 import { startTestWorker, type TestWorker } from '../support/worker.ts'
 import { startSmtpRecorder, type SmtpRecorder } from './smtp-recorder.ts'
@@ -107,6 +107,7 @@ describe('broadcast on Workers (queue consumer, worker-mailer, fetch)', () => {
   let smtp: SmtpRecorder
   let hook: Hook
   let worker: TestWorker
+  let ownerToken: string | undefined
 
   beforeAll(async () => {
     smtp = await startSmtpRecorder()
@@ -130,6 +131,7 @@ describe('broadcast on Workers (queue consumer, worker-mailer, fetch)', () => {
     'mails and posts an opened incident to every subscriber, driven by the JOBS queue',
     async () => {
       const { token } = await setUpOwner(worker)
+      ownerToken = token
       const api = apiOf(worker, token)
       const people = ['ada@example.com', 'bo@example.com', 'cy@example.com']
       const emailSubs = []
@@ -197,6 +199,73 @@ describe('broadcast on Workers (queue consumer, worker-mailer, fetch)', () => {
         const res = await api('GET', `/subscribers/${sub.id}/deliveries`)
         expect(res.json.deliveries).toEqual([expect.objectContaining({ state: 'delivered' })])
       }
+    },
+    TEST_MS,
+  )
+
+  it(
+    'subscribes on the page, sends nothing but the confirmation until confirmed, then the update',
+    async () => {
+      // The owner set up by the test above (setup runs once per database).
+      const api = apiOf(worker, ownerToken ?? (await setUpOwner(worker)).token)
+      const form = (path: string, fields: Record<string, string> = {}) =>
+        worker.fetch(path, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams(fields).toString(),
+        })
+      const EVE = 'eve@example.com'
+      const toEve = () => smtp.messages.filter((m) => m.rcptTo.includes(EVE))
+
+      const sent = await form('/subscribe', { channel: 'email', target: EVE, scope: 'all' })
+      expect(sent.status).toBe(200)
+      expect(await sent.text()).toContain('Check your inbox to confirm')
+      const [confirmation] = await until('the confirmation mail', () =>
+        toEve().length ? toEve() : undefined,
+      )
+      // Quoted-printable may break the link across lines with a soft "=" break.
+      const confirm = /\/subscriptions\/confirm\/[\w-]+/.exec(
+        confirmation!.raw.replace(/=\r?\n/g, ''),
+      )?.[0]
+      expect(confirm).toBeDefined()
+
+      // Posted while Eve is pending: it reaches the others (this webhook says when), not her.
+      const witness = await startHookReceiver([{ status: 204 }])
+      after(() => witness.close())
+      expect(
+        (await api('POST', '/subscribers', { channel: 'webhook', target: witness.url })).status,
+      ).toBe(201)
+      const opened = await api('POST', '/incidents', {
+        name: 'Login is slow',
+        impact: 'minor',
+        body: 'Sign-in takes up to a minute.',
+      })
+      expect(opened.status).toBe(201)
+      await until('the webhook of the pending-time update', () => witness.requests[0])
+      expect(toEve()).toHaveLength(1)
+      const [eve] = (await api('GET', `/subscribers?search=${EVE}`)).json.subscribers
+      expect(eve).toMatchObject({ target: EVE, state: 'pending' })
+      expect((await api('GET', `/subscribers/${eve.id}/deliveries`)).json.deliveries).toEqual([])
+
+      // The link alone confirms nothing; its button (a POST) does.
+      expect((await worker.fetch(confirm!)).status).toBe(200)
+      const confirmed = await form(confirm!)
+      expect(confirmed.status).toBe(200)
+      expect(await confirmed.text()).toContain('You&#39;re subscribed')
+      expect((await api('GET', `/subscribers/${eve.id}`)).json.state).toBe('active')
+
+      const update = await api('POST', `/incidents/${opened.json.id}/updates`, {
+        body: 'A cache node was replaced; sign-in is fast again.',
+        status: 'monitoring',
+      })
+      expect(update.status).toBe(201)
+      const mails = await until('the update mail', () => (toEve().length > 1 ? toEve() : undefined))
+      expect(mails).toHaveLength(2)
+      expect(mails[1]!.raw.replace(/=\r?\n/g, '')).toContain('A cache node was replaced')
+      expect(mails[1]!.headers['in-reply-to']).toBe(
+        `<incident-${opened.json.id}@status.herald.test>`,
+      )
     },
     TEST_MS,
   )
