@@ -283,6 +283,8 @@ export interface CachedPage {
 export interface PageCache {
   get(key: string): Promise<CachedPage | null>
   set(key: string, page: CachedPage): Promise<void>
+  /** The entry at once, where the cache is in this process's memory (for the runtime's fast lane). */
+  peek?(key: string): CachedPage | null
   /** Drops every entry; called after every committed write. */
   invalidate(): Promise<void>
 }

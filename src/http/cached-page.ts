@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import type { Deps } from '../app/deps.ts'
 import type { CachedPage, Compressor, PageCache } from '../app/ports.ts'
+import type { Config } from '../config.ts'
 import type { AppEnv } from './env.ts'
 import { markSecured, securityHeadersFor } from './middleware/security.ts'
 
@@ -28,6 +29,14 @@ export interface CacheOptions {
   contentType?: string
   /** Cache-Control sent with the answer (the admin API's reads use the cache but say no-store). */
   cacheControl?: string
+  /** Headers every answer of this page carries besides the site-wide ones (e.g. CORS). */
+  headers?: Readonly<Record<string, string>>
+  /**
+   * The answer is open to everyone and the same for every request to this URL (no login, no
+   * cookie, nothing but Accept-Encoding and If-None-Match): the runtime may answer repeat requests
+   * straight from the cache, before the app runs (see fastAnswer). Never for routes behind auth.
+   */
+  shared?: boolean
 }
 
 // A rendering that read the store before a write must not be cached after it: the cache holds a
@@ -47,22 +56,96 @@ export async function cachedPage(
 ) {
   // c.get, not c.var: Hono's c.var builds a fresh object of every variable on each access.
   const deps = c.get('deps')
-  const cacheControl = opts.cacheControl ?? PUBLIC_CACHE_CONTROL
+  const how: ServeAs = {
+    cacheControl: opts.cacheControl ?? PUBLIC_CACHE_CONTROL,
+    extra: opts.headers ?? NO_HEADERS,
+  }
   const contentType = opts.contentType ?? HTML_TYPE
   const hit = await deps.pageCache.get(key)
   if (hit) {
     const age = deps.clock.now() - hit.renderedAt
     const ttl = deps.config.PAGE_CACHE_SECONDS * 1000
-    if (age < ttl) return serve(c, hit, cacheControl)
+    if (age < ttl) {
+      if (opts.shared) offerFastLane(c, key, how)
+      return serve(c, hit, how)
+    }
     if (ttl > 0 && age < ttl + STALE_GRACE_MS) {
       const refresh = renderShared(deps, key, render, contentType).catch((err: unknown) =>
         deps.log.warn('background page render failed', { key, error: String(err) }),
       )
       waitUntil(c, refresh)
-      return serve(c, hit, cacheControl)
+      return serve(c, hit, how)
     }
   }
-  return serve(c, await renderShared(deps, key, render, contentType), cacheControl)
+  const page = await renderShared(deps, key, render, contentType)
+  if (opts.shared) offerFastLane(c, key, how)
+  return serve(c, page, how)
+}
+
+// --- the fast lane ----------------------------------------------------------------------------
+//
+// A refresh storm asks for a handful of URLs (/, /api/v2/summary.json) thousands of times a
+// second. Once the app has served such a URL from the cache, the runtime may answer the next
+// requests for it without building a Request, routing or running middleware (Node does, in
+// src/runtime/node.ts): fastAnswer() finds the page through the URL and the Host it was served
+// for, and answers only while that exact cached copy is fresh. A write drops the copy; a stale one,
+// a query string, a method other than GET or an unknown URL all fall through to the app.
+
+interface ServeAs {
+  cacheControl: string
+  extra: Readonly<Record<string, string>>
+}
+interface Lane extends ServeAs {
+  key: string
+}
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({})
+// Host headers are the client's to choose: the index is bounded, and starts over when full.
+const LANE_LIMIT = 256
+const lanes = new WeakMap<PageCache, Map<string, Lane>>()
+
+function offerFastLane(c: Context<AppEnv>, key: string, how: ServeAs) {
+  if (c.req.method !== 'GET') return
+  const url = c.req.url
+  const path = url.slice(url.indexOf('/', url.indexOf('//') + 2))
+  if (path.includes('?')) return
+  const cache = c.get('deps').pageCache
+  if (!cache.peek) return
+  let index = lanes.get(cache)
+  if (!index) lanes.set(cache, (index = new Map()))
+  const laneKey = `${c.req.header('Host') ?? ''} ${path}`
+  if (index.get(laneKey)?.key === key) return
+  if (index.size >= LANE_LIMIT) index.clear()
+  index.set(laneKey, { key, ...how })
+}
+
+export interface FastAnswer {
+  status: 200 | 304
+  /** Complete: Content-Length included with a body. */
+  headers: Readonly<Record<string, string>>
+  body: Uint8Array | null
+}
+
+/**
+ * The cached answer to a request the app served before, if it is still fresh; otherwise null and
+ * the request goes to the app. Answers exactly what cachedPage() would for the same request.
+ */
+export function fastAnswer(
+  deps: Pick<Deps, 'pageCache' | 'clock' | 'config'>,
+  request: {
+    method: string | undefined
+    host: string | undefined
+    url: string | undefined
+    acceptEncoding: string | undefined
+    ifNoneMatch: string | undefined
+  },
+): FastAnswer | null {
+  if (request.method !== 'GET' || !request.url) return null
+  const lane = lanes.get(deps.pageCache)?.get(`${request.host ?? ''} ${request.url}`)
+  if (!lane) return null
+  const page = deps.pageCache.peek?.(lane.key)
+  if (!page || deps.clock.now() - page.renderedAt >= deps.config.PAGE_CACHE_SECONDS * 1000)
+    return null
+  return answer(deps.config, page, lane, request.acceptEncoding, request.ifNoneMatch, true)
 }
 
 // Concurrent misses share one marker lookup, or each would mint its own generation and render.
@@ -164,8 +247,15 @@ interface Variant {
   etag: string
   body: Uint8Array
   encoding: Encoding | null
-  /** Response headers per Cache-Control value: built once, reused by every hit. */
-  headers?: Map<string, { ok: Record<string, string>; notModified: Record<string, string> }>
+  /** Response headers per Cache-Control value and extra headers: built once, reused by every hit. */
+  headers?: Map<string, Map<object, VariantHeaders>>
+}
+
+interface VariantHeaders {
+  ok: Record<string, string>
+  notModified: Record<string, string>
+  /** `ok` plus Content-Length, for runtimes that write the answer themselves (the fast lane). */
+  okSized: Record<string, string>
 }
 
 interface Prepared {
@@ -198,38 +288,62 @@ function prepare(page: CachedPage): Prepared {
 }
 
 /** The header records of one variant, built on its first hit and shared by all later ones. */
-function headersFor(c: Context<AppEnv>, page: CachedPage, variant: Variant, cacheControl: string) {
+function headersFor(config: Config, page: CachedPage, variant: Variant, how: ServeAs) {
   variant.headers ??= new Map()
-  let h = variant.headers.get(cacheControl)
+  // Each route passes the same cacheControl and the same extra-headers object every time.
+  let byExtra = variant.headers.get(how.cacheControl)
+  if (!byExtra) variant.headers.set(how.cacheControl, (byExtra = new Map()))
+  let h = byExtra.get(how.extra)
   if (!h) {
     const notModified: Record<string, string> = {
-      ...securityHeadersFor(c.get('deps').config),
+      ...securityHeadersFor(config),
+      ...how.extra,
       ETag: variant.etag,
-      'Cache-Control': cacheControl,
+      'Cache-Control': how.cacheControl,
       Vary: 'Accept-Encoding',
     }
     const ok: Record<string, string> = { ...notModified, 'Content-Type': page.contentType }
     if (variant.encoding) ok['Content-Encoding'] = variant.encoding
-    h = { ok, notModified }
-    variant.headers.set(cacheControl, h)
+    h = { ok, notModified, okSized: { ...ok, 'Content-Length': String(variant.body.byteLength) } }
+    byExtra.set(how.extra, h)
   }
   return h
 }
 
-function serve(c: Context<AppEnv>, page: CachedPage, cacheControl: string): Response {
+function answer(
+  config: Config,
+  page: CachedPage,
+  how: ServeAs,
+  acceptEncoding: string | undefined,
+  ifNoneMatch: string | undefined,
+  sized = false,
+): FastAnswer {
   const p = prepare(page)
-  const accepts = acceptedEncodings(c.req.header('Accept-Encoding'))
+  const accepts = acceptedEncodings(acceptEncoding)
   const variant = (accepts.br && p.br) || (accepts.gzip && p.gzip) || p.identity
-  const headers = headersFor(c, page, variant, cacheControl)
-  const ifNoneMatch = c.req.header('If-None-Match')
+  const headers = headersFor(config, page, variant, how)
   if (ifNoneMatch !== undefined && matchesAny(ifNoneMatch, p.hash)) {
-    return markSecured(new Response(null, { status: 304, headers: headers.notModified }))
+    return { status: 304, headers: headers.notModified, body: null }
   }
+  return { status: 200, headers: sized ? headers.okSized : headers.ok, body: variant.body }
+}
+
+function serve(c: Context<AppEnv>, page: CachedPage, how: ServeAs): Response {
+  const a = answer(
+    c.get('deps').config,
+    page,
+    how,
+    c.req.header('Accept-Encoding'),
+    c.req.header('If-None-Match'),
+  )
   // A plain Response with a plain header record, shared by every hit of this variant (nothing
   // downstream writes to it): Hono's c.body() would copy the record into a Headers object, and
   // @hono/node-server writes a record straight to the socket.
   return markSecured(
-    new Response(variant.body as Uint8Array<ArrayBuffer>, { status: 200, headers: headers.ok }),
+    new Response(a.body as Uint8Array<ArrayBuffer> | null, {
+      status: a.status,
+      headers: a.headers,
+    }),
   )
 }
 

@@ -1,5 +1,6 @@
-import { serve, type ServerType } from '@hono/node-server'
+import { getRequestListener, type ServerType } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import type { Deps } from '../app/deps.ts'
 import { withJobSignal, withPageInvalidation, withReadCache } from '../app/invalidating-store.ts'
@@ -21,6 +22,7 @@ import { openNodeDatabase, type NodeDatabase } from '../adapters/storage/sqlite.
 import { createTimeIds, systemClock, webSecrets } from '../adapters/system.ts'
 import type { Config } from '../config.ts'
 import { createApp } from '../http/app.tsx'
+import { fastAnswer } from '../http/cached-page.ts'
 import { startDeliveryLoop, type DeliveryLoop } from './delivery-loop.ts'
 import { startMaintenanceClock } from './maintenance-clock.ts'
 
@@ -104,6 +106,25 @@ export function createNodeApp(deps: Deps) {
   })
 }
 
+/**
+ * The fast lane (src/http/cached-page.ts): a repeat GET of a public page that is fresh in the
+ * cache is answered here, without Hono's Request and Response objects, routing or middleware.
+ * During a refresh storm that is nearly every request; anything else goes to the app.
+ */
+function answerFromCache(deps: Deps, req: IncomingMessage, res: ServerResponse): boolean {
+  const answer = fastAnswer(deps, {
+    method: req.method,
+    host: req.headers.host,
+    url: req.url,
+    acceptEncoding: req.headers['accept-encoding'],
+    ifNoneMatch: req.headers['if-none-match'],
+  })
+  if (!answer) return false
+  res.writeHead(answer.status, answer.headers)
+  res.end(answer.body ?? undefined)
+  return true
+}
+
 export interface RunningServer {
   url: string
   deps: Deps
@@ -121,11 +142,11 @@ export async function startNodeServer(
   const loop = startDeliveryLoop(deps)
   signal.loop = loop
   const maintenanceClock = startMaintenanceClock(deps)
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () =>
-      resolve(s),
-    )
+  const listener = getRequestListener(app.fetch, { hostname: config.HOST })
+  const server: ServerType = createServer((req, res) => {
+    if (!answerFromCache(deps, req, res)) void listener(req, res)
   })
+  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve))
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : config.PORT
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST

@@ -7,6 +7,9 @@ export function createMemoryPageCache(maxEntries = 500): PageCache {
     async get(key) {
       return entries.get(key) ?? null
     },
+    peek(key) {
+      return entries.get(key) ?? null
+    },
     async set(key, page) {
       if (entries.size >= maxEntries) {
         const oldest = entries.keys().next().value

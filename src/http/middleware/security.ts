@@ -47,6 +47,11 @@ export function markSecured(res: Response): Response {
   return res
 }
 
+/** Whether markSecured() built this response (cachedPage answers are). */
+export function isSecured(res: Response): boolean {
+  return withHeaders.has(res)
+}
+
 // The hot public routes (cached pages) put these headers into the response they build, which keeps
 // @hono/node-server on its fast path; every other response gets them here, after the handler.
 export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {

@@ -3,6 +3,7 @@ import { getSummary } from '../../app/get-summary.ts'
 import { v2Body, type V2Endpoint } from '../api/v2-serialize.ts'
 import { cachedPage } from '../cached-page.ts'
 import type { AppEnv } from '../env.ts'
+import { isSecured } from '../middleware/security.ts'
 import { originKey, publicBaseUrl } from '../public-url.ts'
 
 // The Statuspage-compatible public API (DESIGN.md, principle 4): read-only, no login, open to any
@@ -10,7 +11,7 @@ import { originKey, publicBaseUrl } from '../public-url.ts'
 export const apiV2Routes = new Hono<AppEnv>()
 
 export const V2_CONTENT_TYPE = 'application/json; charset=utf-8'
-const CORS_HEADERS = {
+const CORS_HEADERS: Readonly<Record<string, string>> = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Expose-Headers': 'ETag',
 }
@@ -25,7 +26,9 @@ apiV2Routes.use(async (c, next) => {
     })
   }
   await next()
-  // After the handler, so cached answers, 304s and error answers all carry it.
+  // Cached answers and their 304s carry the headers already (cachedPage's `headers`); error
+  // answers get them here.
+  if (isSecured(c.res)) return
   for (const [name, value] of Object.entries(CORS_HEADERS)) c.res.headers.set(name, value)
 })
 
@@ -37,7 +40,7 @@ function serveV2(c: Context<AppEnv>, endpoint: V2Endpoint) {
       const summary = await getSummary(c.var.deps)
       return JSON.stringify(v2Body(endpoint, summary, publicBaseUrl(c, summary.page.url)))
     },
-    { contentType: V2_CONTENT_TYPE },
+    { contentType: V2_CONTENT_TYPE, headers: CORS_HEADERS, shared: true },
   )
 }
 

@@ -47,6 +47,7 @@ async function serveBadge(c: Context<AppEnv>, key: string, read: () => Promise<B
     return cachedPage(c, key, async () => svgOf(await read()), {
       contentType: SVG_TYPE,
       cacheControl: BADGE_CACHE_CONTROL,
+      shared: true,
     })
   }
   // Custom labels are not put in the page cache: any visitor can make up new ones, and they

@@ -21,7 +21,7 @@ function serveFeed(c: Context<AppEnv>, format: FeedFormat, incidentId?: string) 
       const feed = await getFeed(c.var.deps, incidentId === undefined ? {} : { incidentId })
       return renderFeed(feed, format, publicBaseUrl(c, feed.page.url), incidentId)
     },
-    { contentType: FEED_CONTENT_TYPES[format] },
+    { contentType: FEED_CONTENT_TYPES[format], shared: true },
   )
 }
 
@@ -38,6 +38,6 @@ feedsRoutes.get('/maintenance.ics', (c) =>
       const calendar = await getMaintenanceCalendar(c.var.deps)
       return renderMaintenanceCalendar(calendar, publicBaseUrl(c, calendar.page.url))
     },
-    { contentType: ICAL_CONTENT_TYPE },
+    { contentType: ICAL_CONTENT_TYPE, shared: true },
   ),
 )

@@ -17,6 +17,9 @@ import type { AppEnv } from '../env.ts'
 // cannot push real pages out of the cache or force renders.
 export const publicRoutes = new Hono<AppEnv>()
 
+// The same for every visitor, so repeat requests may be answered before the app runs.
+const SHARED = { shared: true } as const
+
 async function renderDocument(element: JSX.Element): Promise<string> {
   // Let waiting requests through before the synchronous JSX render.
   await yieldToEventLoop()
@@ -24,33 +27,47 @@ async function renderDocument(element: JSX.Element): Promise<string> {
 }
 
 publicRoutes.get('/', (c) =>
-  cachedPage(c, '/', async () =>
-    renderDocument(<StatusPage view={await getStatusPage(c.var.deps)} />),
+  cachedPage(
+    c,
+    '/',
+    async () => renderDocument(<StatusPage view={await getStatusPage(c.var.deps)} />),
+    SHARED,
   ),
 )
 
 publicRoutes.get('/incidents/:id', (c) => {
   const id = c.req.param('id')
-  return cachedPage(c, `/incidents/${encodeURIComponent(id)}`, async () =>
-    renderDocument(
-      <IncidentPage
-        view={await getPublicIncident(c.var.deps, id)}
-        postmortem={await getPublishedPostmortem(c.var.deps, id)}
-      />,
-    ),
+  return cachedPage(
+    c,
+    `/incidents/${encodeURIComponent(id)}`,
+    async () =>
+      renderDocument(
+        <IncidentPage
+          view={await getPublicIncident(c.var.deps, id)}
+          postmortem={await getPublishedPostmortem(c.var.deps, id)}
+        />,
+      ),
+    SHARED,
   )
 })
 
 publicRoutes.get('/maintenance/:id', (c) => {
   const id = c.req.param('id')
-  return cachedPage(c, `/maintenance/${encodeURIComponent(id)}`, async () =>
-    renderDocument(<MaintenancePage view={await getPublicMaintenance(c.var.deps, id)} />),
+  return cachedPage(
+    c,
+    `/maintenance/${encodeURIComponent(id)}`,
+    async () =>
+      renderDocument(<MaintenancePage view={await getPublicMaintenance(c.var.deps, id)} />),
+    SHARED,
   )
 })
 
 publicRoutes.get('/history', (c) => {
   const query = HistoryQuery.parse({ page: c.req.query('page') })
-  return cachedPage(c, `/history?page=${query.page}`, async () =>
-    renderDocument(<HistoryPage view={await getHistory(c.var.deps, query)} />),
+  return cachedPage(
+    c,
+    `/history?page=${query.page}`,
+    async () => renderDocument(<HistoryPage view={await getHistory(c.var.deps, query)} />),
+    SHARED,
   )
 })
