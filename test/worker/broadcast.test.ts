@@ -331,6 +331,53 @@ describe('the cron sweep on Workers', () => {
   )
 
   it(
+    'retries a webhook after 503, 503 on later sweeps and delivers on 200 under one webhook-id',
+    async () => {
+      const token = sweepToken ?? (await setUpOwner(worker)).token
+      sweepToken = token
+      const api = apiOf(worker, token)
+      // Retry-After keeps the waits short; the backoff alone would be 30 s and more.
+      const flaky = await startHookReceiver([
+        { status: 503, headers: { 'retry-after': '1' } },
+        { status: 503, headers: { 'retry-after': '1' } },
+        { status: 200 },
+      ])
+      after(() => flaky.close())
+      const sub = await api('POST', '/subscribers', { channel: 'webhook', target: flaky.url })
+      expect(sub.status).toBe(201)
+      const opened = await api('POST', '/incidents', {
+        name: 'Uploads stall',
+        impact: 'minor',
+        body: 'Some uploads stop at 99 %.',
+      })
+      expect(opened.status).toBe(201)
+      for (const attempt of [1, 2, 3]) {
+        await worker.scheduled('*/1 * * * *')
+        await until(`attempt ${attempt}`, () =>
+          flaky.requests.length >= attempt ? true : undefined,
+        )
+        // Only a later sweep, once Retry-After has passed, tries again.
+        if (attempt < 3) await new Promise((r) => setTimeout(r, 1_100))
+      }
+      expect(flaky.requests).toHaveLength(3)
+      expect(new Set(flaky.requests.map((r) => r.headers['webhook-id'])).size).toBe(1)
+      const { id, payload } = verified(
+        { ...flaky, requests: flaky.requests.slice(2) },
+        sub.json.secret,
+      )
+      expect(payload.incident.id).toBe(opened.json.id)
+      const deliveries = await until('the outcome', async () => {
+        const res = await api('GET', `/subscribers/${sub.json.id}/deliveries`)
+        return res.json.deliveries?.[0]?.state === 'delivered' ? res.json.deliveries : undefined
+      })
+      expect(deliveries).toEqual([
+        expect.objectContaining({ id, state: 'delivered', attempts: 3, last_status: 200 }),
+      ])
+    },
+    TEST_MS,
+  )
+
+  it(
     'runs maintenance transitions on the cron, including a window missed while no cron ran',
     async () => {
       // The owner set up by the test above (setup runs once per database).
