@@ -557,6 +557,46 @@ describe('broadcast on Node', () => {
     expect(() => new Webhook(before.secret!).verify(req.body, signed(req))).toThrow()
   })
 
+  it('stops at once after a one-click POST to the link a mail or a webhook carried; a GET of it changes nothing', async () => {
+    const { dispatcher } = await setUp()
+    await email('ada@example.test')
+    const h = await hook()
+    await webhook(h.url)
+    const { incident } = await openIncident(t.deps, CLI_ACTOR, {
+      name: 'Unsubscribing',
+      impact: 'minor',
+      body: 'first',
+    })
+    await dispatcher.drain()
+    const fromMail = /^<(https:[^>]+)>$/.exec(sink.messages[0]!.headers['list-unsubscribe']!)?.[1]
+    const fromHook = (JSON.parse(h.requests[0]!.body) as { meta: { unsubscribe: string } }).meta
+      .unsubscribe
+    for (const link of [fromMail!, fromHook]) {
+      expect(link).toMatch(/^https:\/\/status\.acme\.test\/subscriptions\/[\w-]+\/unsubscribe$/)
+      // A mail scanner's or a browser's GET only shows the button.
+      expect((await t.app.request(link)).status).toBe(200)
+    }
+    expect((await t.deps.store.listSubscribers({ state: 'active' })).length).toBe(2)
+    for (const link of [fromMail!, fromHook]) {
+      // What a mail provider sends: no cookie, no session, another origin.
+      const res = await t.app.request(link, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          origin: 'https://mail.example.net',
+        },
+        body: 'List-Unsubscribe=One-Click',
+      })
+      expect(res.status).toBe(200)
+    }
+    expect((await t.deps.store.listSubscribers({ state: 'unsubscribed' })).length).toBe(2)
+    await postIncidentUpdate(t.deps, CLI_ACTOR, incident.id, { body: 'second' })
+    await dispatcher.drain()
+    expect(sink.messages).toHaveLength(1)
+    expect(h.requests).toHaveLength(1)
+  })
+
   it('spreads retries with jitter rather than sending every failed delivery back at once', async () => {
     const { dispatcher } = await setUp()
     const h = await hook([{ status: 503 }])
