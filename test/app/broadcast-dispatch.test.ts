@@ -16,6 +16,7 @@ import {
 } from '../../src/app/subscriptions.ts'
 import { updateSettings } from '../../src/app/update-settings.ts'
 import { createTestApp, type TestApp } from '../support/app.ts'
+import { startReceiver } from '../adapters/outbound/receiver.ts'
 import { startHookReceiver, type Hook } from '../support/hook-receiver.ts'
 import { startMailSink, type MailSink } from '../support/mail-sink.ts'
 
@@ -595,6 +596,43 @@ describe('broadcast on Node', () => {
     await dispatcher.drain()
     expect(sink.messages).toHaveLength(1)
     expect(h.requests).toHaveLength(1)
+  })
+
+  it('retries timeouts and refused connections with growing waits, then gives up as dead', async () => {
+    await setUp()
+    const dispatcher = createDispatcher(t.deps, { webhookTimeoutMs: 100, maxAttempts: 3 })
+    const silent = await startReceiver({ reply: 'hang' })
+    const closed = await hook()
+    await closed.close()
+    await webhook(`${silent.origin}/hook`)
+    await webhook(closed.url)
+    await openIncident(t.deps, CLI_ACTOR, { name: 'Unreachable', impact: 'minor', body: 'x' })
+    const waits: number[][] = []
+    try {
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        await dispatcher.drain()
+        const deliveries = await t.deps.store.listDeliveries({})
+        expect(deliveries.map((d) => d.attempts)).toEqual([attempt, attempt])
+        if (attempt < 3) {
+          expect(deliveries.map((d) => d.state)).toEqual(['retrying', 'retrying'])
+          waits.push(deliveries.map((d) => d.nextAttemptAt - t.clock.now()))
+          t.clock.advance(Math.max(...waits.at(-1)!))
+        }
+      }
+    } finally {
+      await silent.close()
+    }
+    // 30 s then 60 s, each ±20 %.
+    for (const w of waits[0]!) expect(w).toBeGreaterThanOrEqual(24_000)
+    for (const w of waits[0]!) expect(w).toBeLessThanOrEqual(36_000)
+    for (const w of waits[1]!) expect(w).toBeGreaterThanOrEqual(48_000)
+    for (const w of waits[1]!) expect(w).toBeLessThanOrEqual(72_000)
+    const dead = await t.deps.store.listDeliveries({ state: 'dead' })
+    expect(dead.map((d) => d.lastError).sort()).toEqual([
+      expect.stringMatching(/^gave up after 3 attempts: .*ECONNREFUSED/),
+      'gave up after 3 attempts: timeout after 0.1s',
+    ])
+    expect(silent.requests).toHaveLength(3)
   })
 
   it('spreads retries with jitter rather than sending every failed delivery back at once', async () => {
