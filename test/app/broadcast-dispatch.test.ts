@@ -174,6 +174,8 @@ describe('broadcast on Node', () => {
   it('never sends internal notes or updates posted without notify', async () => {
     const { dispatcher } = await setUp()
     await email('ada@example.test')
+    const h = await hook()
+    await webhook(h.url)
     const { incident } = await openIncident(t.deps, CLI_ACTOR, {
       name: 'Quiet',
       impact: 'minor',
@@ -187,10 +189,17 @@ describe('broadcast on Node', () => {
     await postIncidentUpdate(t.deps, CLI_ACTOR, incident.id, { body: 'silent fix', notify: false })
     await dispatcher.drain()
     expect(sink.messages).toHaveLength(0)
+    expect(h.requests).toHaveLength(0)
     await postIncidentUpdate(t.deps, CLI_ACTOR, incident.id, { body: 'Public news.' })
     await dispatcher.drain()
     expect(sink.messages).toHaveLength(1)
     expect(sink.messages[0]!.raw).not.toContain('secret root cause')
+    // The webhook's incident carries the public timeline only.
+    expect(h.requests).toHaveLength(1)
+    const bodies = (
+      JSON.parse(h.requests[0]!.body) as { incident: { incident_updates: { body: string }[] } }
+    ).incident.incident_updates.map((u) => u.body)
+    expect(bodies).toEqual(['Public news.', 'silent fix', 'Opened.'])
   })
 
   it('retries a webhook after 503, 503 and delivers on 200 with the same webhook-id every time', async () => {
