@@ -159,7 +159,15 @@ export interface SubscribeResult {
   outcome: 'confirmation_sent' | 'subscribed'
   /** Only for endpoint channels (always new): its manage link and, for webhooks, the secret. */
   subscriber: Subscriber | null
+  /**
+   * The confirmation mail, already on its way (settled at once when none is due). The answer must
+   * not wait for it: how long an SMTP round trip takes would tell a new address from a known one.
+   * Never rejects.
+   */
+  sending: Promise<void>
 }
+
+const NOTHING_TO_SEND: Promise<void> = Promise.resolve()
 
 /** The public form. Rate-limited per client address by the caller's key. */
 export async function subscribe(
@@ -192,13 +200,13 @@ export async function subscribe(
       confirmedAt: now,
     }
     await deps.store.commit([{ type: 'subscriber.insert', subscriber: sub }])
-    return { outcome: 'subscribed', subscriber: sub }
+    return { outcome: 'subscribed', subscriber: sub, sending: NOTHING_TO_SEND }
   }
 
   const existing = await deps.store.getSubscriberByTarget('email', target)
   if (existing && existing.state === 'active') {
     // Known and confirmed: change nothing and send nothing, but answer exactly as for a new one.
-    return { outcome: 'confirmation_sent', subscriber: null }
+    return { outcome: 'confirmation_sent', subscriber: null, sending: NOTHING_TO_SEND }
   }
   const base = existing
     ? { ...existing, unsubscribedAt: null }
@@ -212,8 +220,10 @@ export async function subscribe(
       ? { type: 'subscriber.update', subscriber: sub }
       : { type: 'subscriber.insert', subscriber: sub },
   ])
-  await sendConfirmation(deps, sub, token)
-  return { outcome: 'confirmation_sent', subscriber: null }
+  const sending = sendConfirmation(deps, sub, token).catch((error: unknown) =>
+    deps.log.warn('confirmation mail not sent', { subscriber: sub.id, reason: String(error) }),
+  )
+  return { outcome: 'confirmation_sent', subscriber: null, sending }
 }
 
 export async function confirmSubscription(

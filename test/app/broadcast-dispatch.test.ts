@@ -428,7 +428,12 @@ describe('broadcast on Node', () => {
   })
   it('sends an address nothing but the confirmation until it confirms, then the next update', async () => {
     const { dispatcher } = await setUp()
-    await subscribe(t.deps, { channel: 'email', target: 'new@example.test' }, '203.0.113.7')
+    const { sending } = await subscribe(
+      t.deps,
+      { channel: 'email', target: 'new@example.test' },
+      '203.0.113.7',
+    )
+    await sending
     const [confirmation] = await sink.waitFor(1)
     expect(confirmation!.to).toEqual(['new@example.test'])
     const token = /\/subscriptions\/confirm\/([\w-]+)/.exec(confirmation!.text)?.[1]

@@ -15,12 +15,18 @@ const mailLinks = (html: string) =>
     subject: m[2]!,
   }))
 
+/** Subscribes through the use case and waits for the confirmation mail it sends. */
+async function subscribed(target: string) {
+  const { sending } = await subscribe(t.deps, { channel: 'email', target }, 'client-1')
+  await sending
+}
+
 describe('the dev mailbox', () => {
   it('lists captured mail newest first under a banner saying nothing is sent', async () => {
     t = createTestApp()
-    await subscribe(t.deps, { channel: 'email', target: 'first@example.com' }, 'client-1')
+    await subscribed('first@example.com')
     t.clock.advance(60_000)
-    await subscribe(t.deps, { channel: 'email', target: 'second@example.com' }, 'client-1')
+    await subscribed('second@example.com')
     const { client } = await signedIn(t, 'responder')
 
     const res = await client.get('/console/mailbox')
@@ -33,7 +39,7 @@ describe('the dev mailbox', () => {
 
   it('shows one mail: headers, text, and the HTML in an empty sandbox, its source escaped', async () => {
     t = createTestApp()
-    await subscribe(t.deps, { channel: 'email', target: 'reader@example.com' }, 'client-1')
+    await subscribed('reader@example.com')
     const [mail] = await t.deps.store.listCapturedMail(1)
     expect(mail).toBeDefined()
     const { client } = await signedIn(t, 'owner')
@@ -69,7 +75,7 @@ describe('the dev mailbox', () => {
 
   it('is for owners and responders only, and answers 404 for unknown mail', async () => {
     t = createTestApp()
-    await subscribe(t.deps, { channel: 'email', target: 'secret-link@example.com' }, 'client-1')
+    await subscribed('secret-link@example.com')
     const [mail] = await t.deps.store.listCapturedMail(1)
     const viewer = await signedIn(t, 'viewer')
     expect((await viewer.client.get('/console/mailbox')).status).toBe(403)

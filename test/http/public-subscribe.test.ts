@@ -1,3 +1,5 @@
+import { createServer, type Socket } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../support/app.ts'
 import { seeder } from './public-seed.ts'
@@ -115,6 +117,34 @@ describe('subscribing by e-mail', () => {
     expect(await mailsTo(t, 'ada@example.com')).toHaveLength(1)
     expect((await subscriberFor(t, 'ada@example.com'))?.state).toBe('active')
   })
+
+  it('answers without waiting for the confirmation mail, whose SMTP time would tell addresses apart', async () => {
+    // An SMTP server that accepts connections and never greets: a send to it takes the full 15 s
+    // greeting timeout, longer than this test is given.
+    const sockets: { socket: Socket; closed: boolean }[] = []
+    const stalled = createServer((socket) => {
+      const entry = { socket, closed: false }
+      socket.on('close', () => (entry.closed = true))
+      sockets.push(entry)
+    })
+    await new Promise<void>((r) => stalled.listen(0, '127.0.0.1', r))
+    try {
+      const { port } = stalled.address() as AddressInfo
+      t = createTestApp({ env: { SMTP_URL: `smtp://127.0.0.1:${port}` } })
+      const sent = await post(t, '/subscribe', { channel: 'email', target: 'ada@example.com' })
+      expect(sent.res.status).toBe(200)
+      expect(sent.html).toContain('Check your inbox to confirm')
+      expect((await subscriberFor(t, 'ada@example.com'))?.state).toBe('pending')
+      // The mail is on its way all the same, still waiting for the server's greeting.
+      for (let i = 0; i < 200 && sockets.length === 0; i++)
+        await new Promise((r) => setTimeout(r, 10))
+      expect(sockets.map((s) => s.closed)).toEqual([false])
+    } finally {
+      t?.close()
+      for (const { socket } of sockets) socket.destroy()
+      await new Promise((r) => stalled.close(r))
+    }
+  }, 10_000)
 
   it('answers an address still waiting for confirmation with the same page as a new one', async () => {
     t = createTestApp()

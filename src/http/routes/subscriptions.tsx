@@ -200,6 +200,15 @@ const EMPTY_FORM: SubscribeFormValues = {
   groupIds: [],
 }
 
+/** Work that goes on after the answer: Workers keep the invocation alive for it; Node just runs it. */
+function afterResponse(c: C, work: Promise<void>) {
+  try {
+    c.executionCtx.waitUntil(work)
+  } catch {
+    // No execution context (Node): the promise runs on by itself.
+  }
+}
+
 subscriptionRoutes.get('/subscribe', async (c) => {
   const { page, sections } = await loadPage(c)
   return c.html(<SubscribePage page={page} sections={sections} values={EMPTY_FORM} />)
@@ -237,6 +246,7 @@ subscriptionRoutes.post('/subscribe', async (c) => {
   } catch (err) {
     return again(formErrors(err))
   }
+  afterResponse(c, result.sending)
 
   const sub = result.subscriber
   if (!sub) {
