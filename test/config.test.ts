@@ -20,6 +20,14 @@ describe('configuration', () => {
     expect(() => parseConfig({ TRUST_PROXY: 'maybe' })).toThrow(/TRUST_PROXY/)
   })
 
+  it('exempts no host from the SSRF guard unless WEBHOOK_ALLOWED_HOSTS names some', () => {
+    expect(parseConfig({}).WEBHOOK_ALLOWED_HOSTS).toEqual([])
+    expect(
+      parseConfig({ WEBHOOK_ALLOWED_HOSTS: ' 127.0.0.1, Hooks.Local:8080 ,,' })
+        .WEBHOOK_ALLOWED_HOSTS,
+    ).toEqual(['127.0.0.1', 'hooks.local:8080'])
+  })
+
   it('drops a trailing slash from BASE_URL', () => {
     expect(parseConfig({ BASE_URL: 'https://status.example.com/' }).BASE_URL).toBe(
       'https://status.example.com',
