@@ -1,0 +1,491 @@
+#!/usr/bin/env node
+// Page benchmark on Workers (issue 3): the real Worker (wrangler.toml, src/runtime/worker.ts) under
+// `wrangler dev` (local workerd, local D1), against a bare Hono "hello" Worker under `wrangler dev`
+// in the same run, measured with wrk. Same data as bench/page/run.mjs: bench/page/seed.ts builds a
+// SQLite file through the use cases, its rows are dumped to SQL and loaded into a local D1 that
+// `wrangler d1 migrations apply` prepared from drizzle/. Prints a Markdown section for
+// BENCHMARKS.md.
+//
+//   node bench/page/worker.mjs           # seed, load, benchmark, stop
+//   node bench/page/worker.mjs --serve   # seed, load, serve on BENCH_PORT (8787) until Ctrl-C,
+//                                        # for running wrk by hand
+// Environment: BENCH_INCIDENTS (1000), BENCH_DURATION (10), BENCH_RUNS (3), BENCH_WARMUP (3),
+// BENCH_PORT (8787, --serve only), BENCH_KEEP=1 keeps the temp folder, WRK (/usr/bin/wrk).
+import { execFile, spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
+import { createServer } from 'node:net'
+import os from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import Database from 'better-sqlite3'
+import { register } from 'tsx/esm/api'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const WRANGLER = join(ROOT, 'node_modules', '.bin', 'wrangler')
+const WRK = process.env.WRK ?? '/usr/bin/wrk'
+const DURATION = Number(process.env.BENCH_DURATION ?? 10)
+const RUNS = Number(process.env.BENCH_RUNS ?? 3)
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3)
+const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 1000)
+const SERVE = process.argv.includes('--serve')
+const SERVE_PORT = Number(process.env.BENCH_PORT ?? 8787)
+const THREADS = 2
+const CONNECTIONS = 64
+const ACCEPT_ENCODING = 'br, gzip, deflate'
+const run = promisify(execFile)
+const WRANGLER_ENV = { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' }
+
+const log = (msg) => console.error(`[bench:worker] ${msg}`)
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+// Everything started here runs in its own process group (wrangler starts workerd), so it is
+// stopped as a whole, and only what this script started.
+const groups = new Set()
+let workDir
+function cleanup() {
+  for (const pid of groups) {
+    try {
+      process.kill(-pid, 'SIGKILL')
+    } catch {
+      // Already gone.
+    }
+  }
+  groups.clear()
+  if (workDir && !process.env.BENCH_KEEP) rmSync(workDir, { recursive: true, force: true })
+}
+process.on('exit', cleanup)
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping`)
+    process.exit(130)
+  })
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address()
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+/** Raw GET without decompression: status, headers and the bytes on the wire. */
+function probe(url, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { headers: { 'Accept-Encoding': ACCEPT_ENCODING, ...headers } },
+      (res) => {
+        let bytes = 0
+        res.on('data', (chunk) => (bytes += chunk.length))
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, bytes }))
+      },
+    )
+    req.setTimeout(10_000, () => req.destroy(new Error(`timeout: ${url}`)))
+    req.once('error', reject)
+    req.end()
+  })
+}
+
+// --- loading the seeded SQLite file into local D1 -------------------------------------------
+
+const quote = (v) => {
+  if (v === null || v === undefined) return 'NULL'
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v)
+  if (Buffer.isBuffer(v)) return `X'${v.toString('hex')}'`
+  return `'${String(v).replaceAll("'", "''")}'`
+}
+
+/**
+ * The rows of every table of the seeded database as INSERT statements, tables in the order the
+ * migrations created them (parents before children). Drizzle's own bookkeeping stays out: D1 keeps
+ * its own (d1_migrations), already filled by `wrangler d1 migrations apply`.
+ */
+function dumpRows(dbPath) {
+  const db = new Database(dbPath, { readonly: true })
+  try {
+    const tables = db
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' " +
+          "AND name NOT LIKE '\\_\\_%' ESCAPE '\\' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' " +
+          "AND name <> 'd1_migrations' ORDER BY rowid",
+      )
+      .all()
+      .map((r) => r.name)
+    const lines = ['PRAGMA defer_foreign_keys = true;']
+    let rows = 0
+    for (const table of tables) {
+      const columns = db
+        .prepare(`SELECT name FROM pragma_table_info(?)`)
+        .all(table)
+        .map((c) => c.name)
+      const head = `INSERT OR REPLACE INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES `
+      let batch = []
+      const flush = () => {
+        if (batch.length) lines.push(head + batch.join(', ') + ';')
+        batch = []
+      }
+      for (const row of db.prepare(`SELECT * FROM "${table}"`).raw().iterate()) {
+        batch.push(`(${row.map(quote).join(', ')})`)
+        rows++
+        // Keeps each statement well under D1's statement size limit.
+        if (batch.length >= 50) flush()
+      }
+      flush()
+    }
+    return { sql: lines.join('\n') + '\n', tables: tables.length, rows }
+  } finally {
+    db.close()
+  }
+}
+
+async function prepareD1(dir, dbPath) {
+  await run(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', dir], {
+    cwd: ROOT,
+    env: WRANGLER_ENV,
+    timeout: 120_000,
+  })
+  const dump = dumpRows(dbPath)
+  const file = join(dir, 'seed.sql')
+  writeFileSync(file, dump.sql)
+  const started = Date.now()
+  await run(
+    WRANGLER,
+    ['d1', 'execute', 'DB', '--local', '--persist-to', dir, '--file', file, '--yes'],
+    { cwd: ROOT, env: WRANGLER_ENV, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 },
+  )
+  log(
+    `loaded ${dump.rows} rows of ${dump.tables} tables into local D1 in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  )
+  return file
+}
+
+// --- wrangler dev ----------------------------------------------------------------------------
+
+/** `wrangler dev` on 127.0.0.1:port; resolves once it answers HTTP. */
+async function startWrangler(name, args, port) {
+  const child = spawn(
+    WRANGLER,
+    ['dev', ...args, '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'],
+    { cwd: ROOT, env: WRANGLER_ENV, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  )
+  groups.add(child.pid)
+  let output = ''
+  const keep = (chunk) => (output = (output + chunk).slice(-4000))
+  child.stdout.on('data', keep)
+  child.stderr.on('data', keep)
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 90_000
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited with ${child.exitCode}:\n${output}`)
+    try {
+      await probe(`${url}/`)
+      log(`${name} is up at ${url}`)
+      return { name, url, child }
+    } catch {
+      await sleep(200)
+    }
+  }
+  throw new Error(`${name} did not answer within 90 s:\n${output}`)
+}
+
+async function stopWrangler(server) {
+  const { child } = server
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise((r) => child.once('exit', r))
+  try {
+    process.kill(-child.pid, 'SIGTERM')
+  } catch {
+    return
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-child.pid, 'SIGKILL')
+    } catch {
+      // Gone meanwhile.
+    }
+  }, 5000)
+  await exited
+  clearTimeout(timer)
+  // wrangler is gone; make sure the workerd it started is too.
+  try {
+    process.kill(-child.pid, 'SIGKILL')
+  } catch {
+    // Nothing left in the group.
+  }
+  groups.delete(child.pid)
+}
+
+/** The Herald Worker: wrangler.toml as deployed, the local D1 in `dir`. */
+function heraldArgs(dir) {
+  // Named vars on the command line win over .dev.vars, so a developer's file cannot skew the run.
+  return ['--persist-to', dir, '--var', 'LOG_LEVEL:warn', '--var', 'PAGE_CACHE_SECONDS:30']
+}
+
+/** The baseline Worker: bare Hono answering "Hello Hono!", same compatibility date, no bindings. */
+function helloConfig(dir) {
+  const main = join(dir, 'hello.worker.mjs')
+  writeFileSync(
+    main,
+    [
+      `import { Hono } from ${JSON.stringify(join(ROOT, 'node_modules', 'hono', 'dist', 'index.js'))}`,
+      'const app = new Hono()',
+      "app.get('/', (c) => c.text('Hello Hono!'))",
+      'export default app',
+      '',
+    ].join('\n'),
+  )
+  const config = join(dir, 'hello.wrangler.toml')
+  writeFileSync(
+    config,
+    [
+      'name = "hello"',
+      `main = ${JSON.stringify(main)}`,
+      'compatibility_date = "2025-09-01"',
+      'send_metrics = false',
+      '',
+    ].join('\n'),
+  )
+  return ['--config', config, '--persist-to', join(dir, 'hello-state')]
+}
+
+// --- wrk -------------------------------------------------------------------------------------
+
+const UNIT_MS = { us: 0.001, ms: 1, s: 1000, m: 60_000 }
+
+function parseWrk(text) {
+  const num = (re) => {
+    const m = re.exec(text)
+    return m ? Number(m[1]) : null
+  }
+  const p99 = /^\s*99(?:\.000)?%\s+([\d.]+)(us|ms|s|m)\s*$/m.exec(text)
+  const sockets = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text)
+  return {
+    rps: num(/Requests\/sec:\s+([\d.]+)/),
+    p99ms: p99 ? Number(p99[1]) * UNIT_MS[p99[2]] : null,
+    non2xx: num(/Non-2xx or 3xx responses:\s+(\d+)/) ?? 0,
+    socketErrors: sockets
+      ? sockets
+          .slice(1)
+          .map(Number)
+          .reduce((a, b) => a + b, 0)
+      : 0,
+  }
+}
+
+function wrk(target, seconds) {
+  const args = [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '--timeout', '2s']
+  args.push('-H', `Accept-Encoding: ${ACCEPT_ENCODING}`)
+  for (const [k, v] of Object.entries(target.headers ?? {})) args.push('-H', `${k}: ${v}`)
+  args.push(target.url)
+  return new Promise((resolve, reject) => {
+    const child = spawn(WRK, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout.on('data', (c) => (out += c))
+    child.stderr.on('data', (c) => (out += c))
+    const timer = setTimeout(() => child.kill('SIGKILL'), (seconds + 30) * 1000)
+    child.once('error', reject)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      if (code !== 0) return reject(new Error(`wrk exited with ${code}:\n${out}`))
+      const result = parseWrk(out)
+      if (result.rps === null) return reject(new Error(`could not read wrk's output:\n${out}`))
+      resolve(result)
+    })
+  })
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(s.length / 2)
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2
+}
+const fmtInt = (n) => Math.round(n).toLocaleString('en-US')
+const fmtMs = (n) => (n === null ? '?' : n < 10 ? n.toFixed(2) : n.toFixed(1))
+const fmtBytes = (n) => (n < 1024 ? `${n} B` : `${(n / 1024).toFixed(1)} kB`)
+const describeResponse = (p) =>
+  `${p.status}${p.headers['content-encoding'] ? ` ${p.headers['content-encoding']}` : ''}, ${fmtBytes(p.bytes)}`
+
+function environment() {
+  const cpus = os.cpus()
+  const wrkOut = spawnSync(WRK, ['-v'], { encoding: 'utf8' })
+  const wrkVersion =
+    `${wrkOut.stdout}${wrkOut.stderr}`.split('\n')[0]?.split(' ').slice(0, 2).join(' ') || '?'
+  const git = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' })
+  const wrangler = spawnSync(WRANGLER, ['--version'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: WRANGLER_ENV,
+  })
+  return (
+    `${cpus[0]?.model.trim() ?? 'unknown CPU'} × ${cpus.length}, ${os.platform()} ${os.release()}, ` +
+    `Node ${process.version}, wrangler ${wrangler.stdout.trim().split('\n').at(-1) || '?'}, ${wrkVersion}, ` +
+    `commit ${git.stdout.trim() || '?'}`
+  )
+}
+
+/** The Worker must serve the seeded data, not an empty page: a load that went wrong fails here. */
+async function checkSeeded(url, seed) {
+  const summary = await (await fetch(`${url}/api/v2/summary.json`)).json()
+  const shown = summary.components.filter((c) => !c.group).length
+  if (shown !== seed.counts.components || summary.incidents.length !== 2)
+    throw new Error(
+      `the Worker shows ${shown} components and ${summary.incidents.length} open incidents, ` +
+        `not the ${seed.counts.components} and 2 seeded`,
+    )
+  log(`serving the seeded data: ${shown} components, ${summary.incidents.length} open incidents`)
+}
+
+// --- main ------------------------------------------------------------------------------------
+
+async function main() {
+  if (!SERVE && !existsSync(WRK))
+    throw new Error(`wrk not found at ${WRK} (apt-get install wrk, or set WRK=)`)
+  workDir = mkdtempSync(join(os.tmpdir(), 'herald-bench-worker-'))
+  const dbPath = join(workDir, 'bench.db')
+  log(`seeding ${dbPath} …`)
+  register({ tsconfig: join(ROOT, 'tsconfig.json') })
+  const { seedBenchDatabase } = await import('./seed.ts')
+  const seed = await seedBenchDatabase(dbPath, { resolvedIncidents: INCIDENTS })
+  log(`seeded in ${(seed.ms / 1000).toFixed(1)} s: ${JSON.stringify(seed.counts)}`)
+  const d1Dir = join(workDir, 'd1')
+  await prepareD1(d1Dir, dbPath)
+
+  if (SERVE) {
+    const herald = await startWrangler('herald (wrangler dev)', heraldArgs(d1Dir), SERVE_PORT)
+    await checkSeeded(herald.url, seed)
+    console.log(
+      [
+        `Herald on workerd: ${herald.url}/ (local D1 in ${d1Dir})`,
+        `read-scoped API token: ${seed.token}`,
+        `e.g. wrk -t${THREADS} -c${CONNECTIONS} -d10s --latency -H 'Accept-Encoding: ${ACCEPT_ENCODING}' ${herald.url}/`,
+        'Ctrl-C stops it and removes the folder (BENCH_KEEP=1 keeps it).',
+      ].join('\n'),
+    )
+    await new Promise(() => {})
+  }
+
+  const targetsCount = 4
+  const budget = (targetsCount * (WARMUP + RUNS * (DURATION + 5)) + 300) * 1000
+  setTimeout(() => {
+    console.error(`[bench:worker] gave up after ${Math.round(budget / 1000)} s`)
+    process.exit(1)
+  }, budget).unref()
+
+  // One server at a time, as in production each isolate would have the machine to itself: the
+  // baseline first, then Herald.
+  const targets = []
+  const hello = await startWrangler('hello (wrangler dev)', helloConfig(workDir), await freePort())
+  targets.push({
+    key: 'hello',
+    label: 'bare Hono `GET /` (hello) on workerd',
+    url: `${hello.url}/`,
+    server: hello,
+  })
+  const herald = await startWrangler('herald (wrangler dev)', heraldArgs(d1Dir), await freePort())
+  targets.push(
+    {
+      key: 'page',
+      label: 'Herald `GET /` (status page) on workerd',
+      url: `${herald.url}/`,
+      server: herald,
+    },
+    {
+      key: 'summary',
+      label: 'Herald `GET /api/v2/summary.json` on workerd',
+      url: `${herald.url}/api/v2/summary.json`,
+      server: herald,
+    },
+    {
+      key: 'api',
+      label: 'Herald `GET /api/v1/components` on workerd',
+      url: `${herald.url}/api/v1/components`,
+      headers: { Authorization: `Bearer ${seed.token}` },
+      server: herald,
+    },
+  )
+  await checkSeeded(herald.url, seed)
+  for (const t of targets) {
+    t.probe = await probe(t.url, t.headers)
+    t.runs = []
+    log(`${t.key}: ${describeResponse(t.probe)}`)
+    if (t.probe.status !== 200) throw new Error(`${t.key} answered ${t.probe.status}, not 200`)
+  }
+  for (const t of targets) {
+    log(`warming up ${t.key} (${WARMUP} s)`)
+    await wrk(t, WARMUP)
+  }
+  for (let i = 1; i <= RUNS; i++) {
+    for (const t of targets) {
+      const r = await wrk(t, DURATION)
+      t.runs.push(r)
+      log(
+        `run ${i}/${RUNS} ${t.key}: ${fmtInt(r.rps)} req/s, p99 ${fmtMs(r.p99ms)} ms` +
+          (r.non2xx ? `, ${r.non2xx} non-2xx` : '') +
+          (r.socketErrors ? `, ${r.socketErrors} socket errors` : ''),
+      )
+    }
+  }
+  await stopWrangler(herald)
+  await stopWrangler(hello)
+
+  for (const t of targets) {
+    t.rps = median(t.runs.map((r) => r.rps))
+    t.p99 = median(t.runs.map((r) => r.p99ms ?? Infinity))
+    t.non2xx = t.runs.reduce((a, r) => a + r.non2xx, 0)
+    t.socketErrors = t.runs.reduce((a, r) => a + r.socketErrors, 0)
+  }
+  const [helloT, pageT, summaryT] = targets
+  const lines = []
+  lines.push(
+    `### Page benchmark on Workers (wrangler dev), ${new Date().toISOString().slice(0, 10)}`,
+  )
+  lines.push('')
+  lines.push(`- Machine: ${environment()}`)
+  lines.push(
+    `- Data: ${seed.counts.groups} groups, ${seed.counts.components} components, ` +
+      `${fmtInt(seed.counts.incidents)} incidents (2 open) with ${fmtInt(seed.counts.events)} public events over 90 days, ` +
+      'seeded as for bench/page/run.mjs and loaded into local D1 (`wrangler d1 execute --local --file`)',
+  )
+  lines.push(
+    `- Load: \`wrk -t${THREADS} -c${CONNECTIONS} -d${DURATION}s --latency -H 'Accept-Encoding: ${ACCEPT_ENCODING}'\`, ` +
+      `${RUNS} runs per target after a ${WARMUP} s warm-up; medians. Both Workers run under \`wrangler dev\` ` +
+      "(local workerd behind wrangler's local proxy), sharing the machine with wrk.",
+  )
+  lines.push('')
+  lines.push(
+    '| Target | Response | req/s (median) | p99 latency (median) | req/s per run | Errors |',
+  )
+  lines.push('|---|---|---:|---:|---|---|')
+  for (const t of targets) {
+    const errors = [
+      t.non2xx ? `${fmtInt(t.non2xx)} non-2xx` : '',
+      t.socketErrors ? `${fmtInt(t.socketErrors)} socket errors` : '',
+    ]
+      .filter(Boolean)
+      .join(', ')
+    lines.push(
+      `| ${t.label} | ${describeResponse(t.probe)} | ${fmtInt(t.rps)} | ${fmtMs(t.p99)} ms | ` +
+        `${t.runs.map((r) => fmtInt(r.rps)).join(' / ')} | ${errors || 'none'} |`,
+    )
+  }
+  lines.push('')
+  lines.push(
+    `- Page vs hello on workerd: **${(pageT.rps / helloT.rps).toFixed(2)}×** the requests per second, ` +
+      `p99 ${fmtMs(pageT.p99)} ms; summary.json ${(summaryT.rps / helloT.rps).toFixed(2)}×, p99 ${fmtMs(summaryT.p99)} ms.`,
+  )
+  console.log(lines.join('\n'))
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(`[bench:worker] failed: ${err instanceof Error ? err.message : String(err)}`)
+    process.exit(1)
+  },
+)
