@@ -143,6 +143,38 @@ describe('public surfaces on Workers (v2 API, feeds, calendar, badges, embed, Op
   )
 
   it(
+    'shows the page, the history and the maintenance page, with names escaped and notes kept out',
+    async () => {
+      const page = await worker.fetch('/')
+      expect(page.status).toBe(200)
+      const html = await page.text()
+      for (const text of ['Platform', 'Public API', 'API errors', 'Network upgrade'])
+        expect(html, text).toContain(text)
+      expect(html).toContain('Partial System Outage')
+      expect(hasNote(html)).toBe(false)
+
+      const history = await worker.fetch('/history')
+      expect(history.status).toBe(200)
+      const past = await history.text()
+      expect(past).toContain(`/incidents/${need('resolved')}`)
+      expect(past).not.toContain(XSS)
+      expect(past).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
+
+      const resolved = await (await worker.fetch(`/incidents/${need('resolved')}`)).text()
+      expect(resolved).not.toContain(XSS)
+      expect(resolved).toContain('All good again.')
+
+      const maintenance = await worker.fetch(`/maintenance/${need('running')}`)
+      expect(maintenance.status).toBe(200)
+      const text = await maintenance.text()
+      expect(text).toContain('Database failover drill')
+      expect(text).toContain('Failing the primary over.')
+      expect((await worker.fetch('/maintenance/nope')).status).toBe(404)
+    },
+    TEST_MS,
+  )
+
+  it(
     'answers every Statuspage v2 endpoint in its shape, with groups, incidents and maintenance',
     async () => {
       const summary = await v2('summary.json')
