@@ -5,7 +5,7 @@ import { setUpOwner, until, type Owner } from './owner.ts'
 
 // The responder's view of a broadcast on Workers, under workerd with local D1 and Queues: the
 // composer's count of who will be notified, each event's delivery progress as the queue consumer
-// works through it, and a webhook endpoint that keeps refusing being quarantined with the owner
+// works through it, component changes announced once the page's setting says so, and a webhook endpoint that keeps refusing being quarantined with the owner
 // told (no SMTP_URL here, so that mail lands in D1 and shows in the console's Mailbox).
 
 const HTMX = { headers: { 'HX-Request': 'true' } }
@@ -99,6 +99,36 @@ describe('broadcast in the console on Workers (recipients, progress, quarantine)
       // Complete: no trigger, so htmx stops polling.
       expect(done).not.toContain('hx-trigger')
       expect(hook.requests.some((r) => r.body.includes('Checkout failing'))).toBe(true)
+    },
+    TEST_MS,
+  )
+
+  it(
+    'tells subscribers of a component status change outside incidents once the setting is on',
+    async () => {
+      const { api, browser } = owner
+      await browser.get('/console/settings')
+      const saved = await browser.post('/console/settings', {
+        pageName: 'Acme Status',
+        timeZone: 'UTC',
+        notifyComponentChanges: 'on',
+        maintenanceReminderMinutes: '60',
+      })
+      expect(saved.status, saved.text.slice(0, 300)).toBe(303)
+      const changed = await api('PATCH', `/components/${ids.Website}`, {
+        status: 'partial_outage',
+      })
+      expect(changed.status).toBe(200)
+      const request = await until('the component update', () =>
+        hook.requests.find((r) => r.body.includes('"component_update"')),
+      )
+      const body = JSON.parse(request.body)
+      expect(body.component_update).toMatchObject({
+        old_status: 'operational',
+        new_status: 'partial_outage',
+        component_id: ids.Website,
+      })
+      expect(body.component).toMatchObject({ id: ids.Website, status: 'partial_outage' })
     },
     TEST_MS,
   )
