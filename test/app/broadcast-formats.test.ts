@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { discordBody, slackBody, teamsBody } from '../../src/app/broadcast/formats/chat.ts'
-import { webhookBody } from '../../src/app/broadcast/formats/statuspage.ts'
+import { webhookBody, webhookTemplate } from '../../src/app/broadcast/formats/statuspage.ts'
 import {
   at,
   componentContent,
@@ -193,6 +193,20 @@ describe('Statuspage webhook body', () => {
       ...one,
       meta: { ...one.meta, unsubscribe: null },
     })
+  })
+
+  it('serialises the shared part once per broadcast and still gives each recipient their own meta', () => {
+    for (const content of [incidentContent(), componentContent()]) {
+      const template = webhookTemplate(content)
+      const odd = recipient({ unsubscribeUrl: 'https://status.acme.example/u/"quoted"\\\u2028' })
+      for (const r of [recipient(), odd]) {
+        const body = template(r)
+        expect(body).toBe(webhookBody(content, r))
+        const parsed: Json = JSON.parse(body)
+        expect(parsed.meta.unsubscribe).toBe(r.unsubscribeUrl)
+        expect(Object.keys(parsed)[0]).toBe('meta')
+      }
+    }
   })
 })
 

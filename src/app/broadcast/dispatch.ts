@@ -6,7 +6,7 @@ import { assembleContent, mailIdentity, pageBaseUrl } from './assemble.ts'
 import type { BroadcastContent, MailIdentity, Recipient } from './content.ts'
 import { discordBody, slackBody, teamsBody } from './formats/chat.ts'
 import { emailTemplate } from './formats/email.ts'
-import { webhookBody } from './formats/statuspage.ts'
+import { webhookTemplate } from './formats/statuspage.ts'
 import { signWebhook } from './sign.ts'
 
 // The delivery worker, the same on both runtimes: expand broadcasts into deliveries in batches,
@@ -131,6 +131,7 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
   // at a time, so a small map suffices.
   const contents = new Map<string, Promise<BroadcastContent | null>>()
   const templates = new Map<string, ReturnType<typeof emailTemplate>>()
+  const webhookTemplates = new Map<string, ReturnType<typeof webhookTemplate>>()
   const contentFor = (broadcastId: string) => {
     let hit = contents.get(broadcastId)
     if (!hit) {
@@ -171,14 +172,20 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
       }
       return judgeMail(await deps.mailer.send(template(recipient)))
     }
-    const body =
-      sub.channel === 'webhook'
-        ? webhookBody(content, recipient)
-        : sub.channel === 'slack'
-          ? slackBody(content, recipient)
-          : sub.channel === 'discord'
-            ? discordBody(content, recipient)
-            : teamsBody(content, recipient)
+    let webhook = sub.channel === 'webhook' ? webhookTemplates.get(d.broadcastId) : undefined
+    if (sub.channel === 'webhook' && !webhook) {
+      webhook = webhookTemplate(content)
+      webhookTemplates.set(d.broadcastId, webhook)
+      if (webhookTemplates.size > 32)
+        webhookTemplates.delete(webhookTemplates.keys().next().value as string)
+    }
+    const body = webhook
+      ? webhook(recipient)
+      : sub.channel === 'slack'
+        ? slackBody(content, recipient)
+        : sub.channel === 'discord'
+          ? discordBody(content, recipient)
+          : teamsBody(content, recipient)
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'user-agent': 'Herald-Webhooks/1.0',
