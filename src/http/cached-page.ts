@@ -46,6 +46,14 @@ let generations = 0
 
 // Concurrent misses for one page share one render, per cache and per generation.
 const inflight = new WeakMap<PageCache, Map<string, Promise<CachedPage>>>()
+// Keys whose stale copy is being replaced by a background render: the stale copy keeps being
+// served meanwhile, by the app and by the fast lane.
+const refreshing = new WeakMap<PageCache, Set<string>>()
+function refreshingOf(cache: PageCache): Set<string> {
+  let keys = refreshing.get(cache)
+  if (!keys) refreshing.set(cache, (keys = new Set()))
+  return keys
+}
 
 /** Serves `key` from the page cache, rendering (once, however many requests wait) on a miss. */
 export async function cachedPage(
@@ -70,10 +78,16 @@ export async function cachedPage(
       return serve(c, hit, how)
     }
     if (ttl > 0 && age < ttl + STALE_GRACE_MS) {
-      const refresh = renderShared(deps, key, render, contentType).catch((err: unknown) =>
-        deps.log.warn('background page render failed', { key, error: String(err) }),
-      )
-      waitUntil(c, refresh)
+      const refreshing = refreshingOf(deps.pageCache)
+      if (!refreshing.has(key)) {
+        refreshing.add(key)
+        const refresh = renderShared(deps, key, render, contentType)
+          .catch((err: unknown) =>
+            deps.log.warn('background page render failed', { key, error: String(err) }),
+          )
+          .finally(() => refreshing.delete(key))
+        waitUntil(c, refresh)
+      }
       return serve(c, hit, how)
     }
   }
@@ -143,7 +157,12 @@ export function fastAnswer(
   const lane = lanes.get(deps.pageCache)?.get(`${request.host ?? ''} ${request.url}`)
   if (!lane) return null
   const page = deps.pageCache.peek?.(lane.key)
-  if (!page || deps.clock.now() - page.renderedAt >= deps.config.PAGE_CACHE_SECONDS * 1000)
+  if (!page) return null
+  // Past its lifetime a copy goes to the app, which starts the one background render; until that
+  // render lands, the stale copy is what the app would answer too.
+  const age = deps.clock.now() - page.renderedAt
+  const ttl = deps.config.PAGE_CACHE_SECONDS * 1000
+  if (age >= ttl && !(age < ttl + STALE_GRACE_MS && refreshing.get(deps.pageCache)?.has(lane.key)))
     return null
   return answer(deps.config, page, lane, request.acceptEncoding, request.ifNoneMatch, true)
 }
