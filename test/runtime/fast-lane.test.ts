@@ -1,12 +1,14 @@
 import { request } from 'node:http'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Hono } from 'hono'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { CLI_ACTOR } from '../../src/app/actor.ts'
 import { createComponent } from '../../src/app/components.ts'
 import { createApiToken } from '../../src/app/create-api-token.ts'
 import { createUser } from '../../src/app/create-user.ts'
 import { createFixedClock } from '../../src/adapters/system.ts'
-import { fastAnswer } from '../../src/http/cached-page.ts'
-import { TEST_NOW } from '../support/app.ts'
+import { cachedPage, fastAnswer } from '../../src/http/cached-page.ts'
+import type { AppEnv } from '../../src/http/env.ts'
+import { createTestApp, TEST_NOW } from '../support/app.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
 
 // The Node runtime answers repeat requests for fresh public pages before the app runs (the fast
@@ -157,3 +159,55 @@ describe('the fast lane', () => {
 function laneRequest(url: string) {
   return { method: 'GET', host, url, acceptEncoding: undefined, ifNoneMatch: undefined }
 }
+
+describe('the fast lane while a stale page is rendered again', () => {
+  it('keeps answering with the stale copy until the one background render lands', async () => {
+    const t = createTestApp({ env: { PAGE_CACHE_SECONDS: '30' } })
+    try {
+      let renders = 0
+      let release: (() => void) | undefined
+      const app = new Hono<AppEnv>()
+      app.use(async (c, next) => {
+        c.set('deps', t.deps)
+        await next()
+      })
+      app.get('/x', (c) =>
+        cachedPage(
+          c,
+          '/x',
+          async () => {
+            renders++
+            if (renders > 1) await new Promise<void>((resolve) => (release = resolve))
+            return `<p>render ${renders}</p>`
+          },
+          { shared: true },
+        ),
+      )
+      const ask = () =>
+        fastAnswer(t.deps, {
+          method: 'GET',
+          host: undefined,
+          url: '/x',
+          acceptEncoding: undefined,
+          ifNoneMatch: undefined,
+        })
+      const text = (a: ReturnType<typeof ask>) => Buffer.from(a!.body!).toString()
+
+      expect(await (await app.request('http://localhost/x')).text()).toBe('<p>render 1</p>')
+      expect(text(ask())).toBe('<p>render 1</p>')
+      t.clock.advance(30_000)
+      // Stale, and nobody is rendering it: the app must answer (and start the render).
+      expect(ask()).toBeNull()
+      expect(await (await app.request('http://localhost/x')).text()).toBe('<p>render 1</p>')
+      expect(renders).toBe(2)
+      // While that render runs, the stale copy is served without the app, and no second render starts.
+      expect(text(ask())).toBe('<p>render 1</p>')
+      expect(await (await app.request('http://localhost/x')).text()).toBe('<p>render 1</p>')
+      expect(renders).toBe(2)
+      release!()
+      await vi.waitFor(() => expect(text(ask())).toBe('<p>render 2</p>'))
+    } finally {
+      t.close()
+    }
+  })
+})
