@@ -2,25 +2,35 @@
 // Page benchmark (issue 2): Herald's public page and GET /api/v1/components against a bare Hono
 // "hello" route on the same kind of Node server, in the same run, measured with wrk. Prints a
 // Markdown section for BENCHMARKS.md. See bench/README.md.
-import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
-import { createServer } from 'node:net'
 import os from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { register } from 'tsx/esm/api'
+import {
+  ACCEPT_ENCODING,
+  CONNECTIONS,
+  describeResponse,
+  environment,
+  fmtInt,
+  fmtMs,
+  freePort,
+  median,
+  probe,
+  sleep,
+  THREADS,
+  WRK,
+  wrk as runWrk,
+} from './common.mjs'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-const WRK = process.env.WRK ?? '/usr/bin/wrk'
 const DURATION = Number(process.env.BENCH_DURATION ?? 10)
 const RUNS = Number(process.env.BENCH_RUNS ?? 3)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3)
 // Fewer incidents only to try the script out quickly; published figures use the default.
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 1000)
-const THREADS = 2
-const CONNECTIONS = 64
-const ACCEPT_ENCODING = 'br, gzip, deflate'
 const TARGET_RATIO = 0.8
 const TARGET_P99_MS = 20
 
@@ -41,36 +51,6 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])
   })
 
 const log = (msg) => console.error(`[bench] ${msg}`)
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address()
-      srv.close(() => resolve(port))
-    })
-  })
-}
-
-/** Raw GET without decompression: status, headers and the bytes on the wire. */
-function probe(url, headers = {}) {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      { headers: { 'Accept-Encoding': ACCEPT_ENCODING, ...headers } },
-      (res) => {
-        let bytes = 0
-        res.on('data', (chunk) => (bytes += chunk.length))
-        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, bytes }))
-      },
-    )
-    req.setTimeout(5000, () => req.destroy(new Error(`timeout: ${url}`)))
-    req.once('error', reject)
-    req.end()
-  })
-}
 
 /** Starts a Node child on a free loopback port and waits until it answers HTTP. */
 async function startServer(name, args, env = {}) {
@@ -115,85 +95,6 @@ function stopServer(server) {
     })
     child.kill('SIGTERM')
   })
-}
-
-const UNIT_MS = { us: 0.001, ms: 1, s: 1000, m: 60_000 }
-
-function parseWrk(text) {
-  const num = (re) => {
-    const m = re.exec(text)
-    return m ? Number(m[1]) : null
-  }
-  const p99 = /^\s*99(?:\.000)?%\s+([\d.]+)(us|ms|s|m)\s*$/m.exec(text)
-  const sockets = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text)
-  return {
-    rps: num(/Requests\/sec:\s+([\d.]+)/),
-    p99ms: p99 ? Number(p99[1]) * UNIT_MS[p99[2]] : null,
-    requests: num(/^\s*(\d+) requests in /m),
-    non2xx: num(/Non-2xx or 3xx responses:\s+(\d+)/) ?? 0,
-    socketErrors: sockets
-      ? sockets
-          .slice(1)
-          .map(Number)
-          .reduce((a, b) => a + b, 0)
-      : 0,
-  }
-}
-
-function wrk(target, seconds) {
-  const args = [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '--timeout', '2s']
-  args.push('-H', `Accept-Encoding: ${ACCEPT_ENCODING}`)
-  for (const [k, v] of Object.entries(target.headers ?? {})) args.push('-H', `${k}: ${v}`)
-  args.push(target.url)
-  return new Promise((resolve, reject) => {
-    const child = spawn(WRK, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-    children.add(child)
-    let out = ''
-    child.stdout.on('data', (c) => (out += c))
-    child.stderr.on('data', (c) => (out += c))
-    const timer = setTimeout(() => child.kill('SIGKILL'), (seconds + 30) * 1000)
-    child.once('error', reject)
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      children.delete(child)
-      if (code !== 0) return reject(new Error(`wrk exited with ${code}:\n${out}`))
-      const result = parseWrk(out)
-      if (result.rps === null) return reject(new Error(`could not read wrk's output:\n${out}`))
-      resolve(result)
-    })
-  })
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const mid = Math.floor(s.length / 2)
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2
-}
-const fmtInt = (n) => Math.round(n).toLocaleString('en-US')
-const fmtMs = (n) => (n === null ? '?' : n < 10 ? n.toFixed(2) : n.toFixed(1))
-const fmtBytes = (n) => (n < 1024 ? `${n} B` : `${(n / 1024).toFixed(1)} kB`)
-
-function describeResponse(p) {
-  const enc = p.headers['content-encoding']
-  return `${p.status}${enc ? ` ${enc}` : ''}, ${fmtBytes(p.bytes)}`
-}
-
-function environment() {
-  const cpus = os.cpus()
-  // `wrk -v` prints its version and exits 1.
-  const wrkOut = spawnSync(WRK, ['-v'], { encoding: 'utf8' })
-  const wrkVersion =
-    `${wrkOut.stdout}${wrkOut.stderr}`.split('\n')[0]?.split(' ').slice(0, 2).join(' ') || '?'
-  let commit = '?'
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    }).trim()
-  } catch {
-    // Not a git checkout.
-  }
-  return `${cpus[0]?.model.trim() ?? 'unknown CPU'} × ${cpus.length}, ${os.platform()} ${os.release()}, Node ${process.version}, ${wrkVersion}, commit ${commit}`
 }
 
 /** One GET with the body exactly as sent (no decoding), and the response headers. */
@@ -286,12 +187,12 @@ async function main() {
 
   for (const t of active) {
     log(`warming up ${t.key} (${WARMUP} s)`)
-    await wrk(t, WARMUP)
+    await runWrk(t, WARMUP, children)
   }
   // Alternate targets so drift over the run (thermal, other load) hits all of them alike.
   for (let run = 1; run <= RUNS; run++) {
     for (const t of active) {
-      const r = await wrk(t, DURATION)
+      const r = await runWrk(t, DURATION, children)
       t.runs.push(r)
       log(
         `run ${run}/${RUNS} ${t.key}: ${fmtInt(r.rps)} req/s, p99 ${fmtMs(r.p99ms)} ms` +
@@ -314,7 +215,7 @@ async function main() {
   const lines = []
   lines.push(`### Page benchmark, ${new Date().toISOString().slice(0, 10)}`)
   lines.push('')
-  lines.push(`- Machine: ${environment()}`)
+  lines.push(`- Machine: ${environment(ROOT)}`)
   lines.push(
     `- Data: ${seed.counts.groups} groups, ${seed.counts.components} components, ` +
       `${fmtInt(seed.counts.incidents)} incidents (2 open) with ${fmtInt(seed.counts.events)} public events over 90 days ` +

@@ -13,32 +13,40 @@
 // BENCH_PORT (8787, --serve only), BENCH_KEEP=1 keeps the temp folder, WRK (/usr/bin/wrk).
 import { execFile, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
-import { request } from 'node:http'
-import { createServer } from 'node:net'
 import os from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import Database from 'better-sqlite3'
 import { register } from 'tsx/esm/api'
+import {
+  ACCEPT_ENCODING,
+  CONNECTIONS,
+  describeResponse,
+  environment,
+  fmtInt,
+  fmtMs,
+  freePort,
+  median,
+  probe,
+  sleep,
+  THREADS,
+  WRK,
+  wrk,
+} from './common.mjs'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const WRANGLER = join(ROOT, 'node_modules', '.bin', 'wrangler')
-const WRK = process.env.WRK ?? '/usr/bin/wrk'
 const DURATION = Number(process.env.BENCH_DURATION ?? 10)
 const RUNS = Number(process.env.BENCH_RUNS ?? 3)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3)
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 1000)
 const SERVE = process.argv.includes('--serve')
 const SERVE_PORT = Number(process.env.BENCH_PORT ?? 8787)
-const THREADS = 2
-const CONNECTIONS = 64
-const ACCEPT_ENCODING = 'br, gzip, deflate'
 const run = promisify(execFile)
 const WRANGLER_ENV = { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' }
 
 const log = (msg) => console.error(`[bench:worker] ${msg}`)
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 // Everything started here runs in its own process group (wrangler starts workerd), so it is
 // stopped as a whole, and only what this script started.
@@ -61,35 +69,6 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])
     console.error(`\n${signal}: stopping`)
     process.exit(130)
   })
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address()
-      srv.close(() => resolve(port))
-    })
-  })
-}
-
-/** Raw GET without decompression: status, headers and the bytes on the wire. */
-function probe(url, headers = {}) {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      { headers: { 'Accept-Encoding': ACCEPT_ENCODING, ...headers } },
-      (res) => {
-        let bytes = 0
-        res.on('data', (chunk) => (bytes += chunk.length))
-        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, bytes }))
-      },
-    )
-    req.setTimeout(10_000, () => req.destroy(new Error(`timeout: ${url}`)))
-    req.once('error', reject)
-    req.end()
-  })
-}
 
 // --- loading the seeded SQLite file into local D1 -------------------------------------------
 
@@ -192,7 +171,7 @@ async function startWrangler(name, args, port) {
     if (child.exitCode !== null)
       throw new Error(`${name} exited with ${child.exitCode}:\n${output}`)
     try {
-      await probe(`${url}/`)
+      await probe(`${url}/`, {}, 10_000)
       log(`${name} is up at ${url}`)
       return { name, url, child }
     } catch {
@@ -260,81 +239,6 @@ function helloConfig(dir) {
     ].join('\n'),
   )
   return ['--config', config, '--persist-to', join(dir, 'hello-state')]
-}
-
-// --- wrk -------------------------------------------------------------------------------------
-
-const UNIT_MS = { us: 0.001, ms: 1, s: 1000, m: 60_000 }
-
-function parseWrk(text) {
-  const num = (re) => {
-    const m = re.exec(text)
-    return m ? Number(m[1]) : null
-  }
-  const p99 = /^\s*99(?:\.000)?%\s+([\d.]+)(us|ms|s|m)\s*$/m.exec(text)
-  const sockets = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text)
-  return {
-    rps: num(/Requests\/sec:\s+([\d.]+)/),
-    p99ms: p99 ? Number(p99[1]) * UNIT_MS[p99[2]] : null,
-    non2xx: num(/Non-2xx or 3xx responses:\s+(\d+)/) ?? 0,
-    socketErrors: sockets
-      ? sockets
-          .slice(1)
-          .map(Number)
-          .reduce((a, b) => a + b, 0)
-      : 0,
-  }
-}
-
-function wrk(target, seconds) {
-  const args = [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '--timeout', '2s']
-  args.push('-H', `Accept-Encoding: ${ACCEPT_ENCODING}`)
-  for (const [k, v] of Object.entries(target.headers ?? {})) args.push('-H', `${k}: ${v}`)
-  args.push(target.url)
-  return new Promise((resolve, reject) => {
-    const child = spawn(WRK, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    child.stdout.on('data', (c) => (out += c))
-    child.stderr.on('data', (c) => (out += c))
-    const timer = setTimeout(() => child.kill('SIGKILL'), (seconds + 30) * 1000)
-    child.once('error', reject)
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      if (code !== 0) return reject(new Error(`wrk exited with ${code}:\n${out}`))
-      const result = parseWrk(out)
-      if (result.rps === null) return reject(new Error(`could not read wrk's output:\n${out}`))
-      resolve(result)
-    })
-  })
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const mid = Math.floor(s.length / 2)
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2
-}
-const fmtInt = (n) => Math.round(n).toLocaleString('en-US')
-const fmtMs = (n) => (n === null ? '?' : n < 10 ? n.toFixed(2) : n.toFixed(1))
-const fmtBytes = (n) => (n < 1024 ? `${n} B` : `${(n / 1024).toFixed(1)} kB`)
-const describeResponse = (p) =>
-  `${p.status}${p.headers['content-encoding'] ? ` ${p.headers['content-encoding']}` : ''}, ${fmtBytes(p.bytes)}`
-
-function environment() {
-  const cpus = os.cpus()
-  const wrkOut = spawnSync(WRK, ['-v'], { encoding: 'utf8' })
-  const wrkVersion =
-    `${wrkOut.stdout}${wrkOut.stderr}`.split('\n')[0]?.split(' ').slice(0, 2).join(' ') || '?'
-  const git = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' })
-  const wrangler = spawnSync(WRANGLER, ['--version'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: WRANGLER_ENV,
-  })
-  return (
-    `${cpus[0]?.model.trim() ?? 'unknown CPU'} × ${cpus.length}, ${os.platform()} ${os.release()}, ` +
-    `Node ${process.version}, wrangler ${wrangler.stdout.trim().split('\n').at(-1) || '?'}, ${wrkVersion}, ` +
-    `commit ${git.stdout.trim() || '?'}`
-  )
 }
 
 /** The Worker must serve the seeded data, not an empty page: a load that went wrong fails here. */
@@ -419,7 +323,7 @@ async function main() {
   )
   await checkSeeded(herald.url, seed)
   for (const t of targets) {
-    t.probe = await probe(t.url, t.headers)
+    t.probe = await probe(t.url, t.headers, 10_000)
     t.runs = []
     log(`${t.key}: ${describeResponse(t.probe)}`)
     if (t.probe.status !== 200) throw new Error(`${t.key} answered ${t.probe.status}, not 200`)
@@ -454,7 +358,13 @@ async function main() {
     `### Page benchmark on Workers (wrangler dev), ${new Date().toISOString().slice(0, 10)}`,
   )
   lines.push('')
-  lines.push(`- Machine: ${environment()}`)
+  const wrangler = spawnSync(WRANGLER, ['--version'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: WRANGLER_ENV,
+  })
+  const wranglerVersion = wrangler.stdout.trim().split('\n').at(-1) || '?'
+  lines.push(`- Machine: ${environment(ROOT, `wrangler ${wranglerVersion}`)}`)
   lines.push(
     `- Data: ${seed.counts.groups} groups, ${seed.counts.components} components, ` +
       `${fmtInt(seed.counts.incidents)} incidents (2 open) with ${fmtInt(seed.counts.events)} public events over 90 days, ` +
