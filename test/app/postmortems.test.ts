@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Actor } from '../../src/app/actor.ts'
 import { assembleContent } from '../../src/app/broadcast/assemble.ts'
+import { webhookBody } from '../../src/app/broadcast/formats/statuspage.ts'
 import { createComponent } from '../../src/app/components.ts'
 import { DEFAULT_SETTINGS } from '../../src/app/get-settings.ts'
 import { openIncident } from '../../src/app/open-incident.ts'
@@ -278,6 +279,21 @@ describe('publishing a postmortem', () => {
       `The postmortem is published: ${content!.page.url}/incidents/${incident.id}`,
     )
     expect(content?.incident?.updates[0]).toEqual(content?.update)
+    // Webhook consumers see what /api/v1 and /api/v2 show from now on: status postmortem, with it.
+    const { incident: hooked } = JSON.parse(
+      webhookBody(content!, {
+        subscriberId: 's1',
+        deliveryId: 'd1',
+        channel: 'webhook',
+        target: 'https://hooks.example/x',
+        manageUrl: 'https://status.example/subscriptions/t',
+        unsubscribeUrl: 'https://status.example/subscriptions/t/unsubscribe',
+      }),
+    )
+    expect(hooked.status).toBe('postmortem')
+    expect(hooked.postmortem_body).toContain('Checkout failures')
+    expect(hooked.postmortem_published_at).toMatch(/^2026-11-22T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/)
+    expect(hooked.postmortem_notified_subscribers).toBe(true)
 
     // Publishing twice tells no one twice; unpublished before delivery, it says nothing at all.
     expect((await publishPostmortem(t.deps, owner, incident.id, { notify: true })).notified).toBe(

@@ -6,6 +6,7 @@ import type { Deps } from '../deps.ts'
 import { getSettings } from '../get-settings.ts'
 import { PAGE_ID } from '../get-summary.ts'
 import { publicStatus } from '../get-public-incident.ts'
+import { publishedPostmortemBodies } from '../postmortems.ts'
 import type { BroadcastContent, ContentComponent, ContentUpdate, MailIdentity } from './content.ts'
 
 // Reads what one broadcast says, once per broadcast (not per recipient). Only public events and
@@ -164,6 +165,8 @@ export async function assembleContent(deps: D, b: Broadcast): Promise<BroadcastC
       affectedComponents: [],
     }
     content.incident.updates.unshift(content.update)
+    content.incident.postmortem =
+      (await publishedPostmortemBodies(deps, [incident.id])).get(incident.id) ?? null
   }
   return content
 }

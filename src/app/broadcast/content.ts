@@ -76,6 +76,8 @@ export interface ContentIncident {
   /** Public updates only, newest first by (at, id). */
   updates: ContentUpdate[]
   components: ContentComponent[]
+  /** Set when this broadcast announces the published postmortem (Statuspage's `postmortem`). */
+  postmortem?: { body: string; publishedAt: Millis } | null
 }
 
 export interface BroadcastContent {

@@ -68,9 +68,12 @@ export function webhookTemplate(content: BroadcastContent): (recipient: Recipien
 }
 
 function incidentJson(incident: ContentIncident, pageId: string, time: (ms: Millis) => string) {
+  // A published postmortem is announced with Statuspage's status and postmortem fields, as
+  // /api/v1 and /api/v2 show the incident from then on.
+  const postmortem = incident.postmortem ?? null
   return {
     name: incident.name,
-    status: incident.status,
+    status: postmortem ? ('postmortem' as const) : incident.status,
     created_at: time(incident.createdAt),
     updated_at: time(incident.updatedAt),
     monitoring_at: nullableTime(monitoringAt(incident), time),
@@ -78,10 +81,10 @@ function incidentJson(incident: ContentIncident, pageId: string, time: (ms: Mill
     impact: incident.impact,
     shortlink: incident.url,
     postmortem_ignored: false,
-    postmortem_body: null,
-    postmortem_body_last_updated_at: null,
-    postmortem_published_at: null,
-    postmortem_notified_subscribers: false,
+    postmortem_body: postmortem?.body ?? null,
+    postmortem_body_last_updated_at: nullableTime(postmortem?.publishedAt ?? null, time),
+    postmortem_published_at: nullableTime(postmortem?.publishedAt ?? null, time),
+    postmortem_notified_subscribers: postmortem !== null,
     postmortem_notified_twitter: false,
     backfilled: false,
     scheduled_for: incident.maintenance ? time(incident.maintenance.scheduledFor) : null,
