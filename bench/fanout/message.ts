@@ -2,6 +2,7 @@ import type { BroadcastContent, MailIdentity, Recipient } from '../../src/app/br
 import { buildEmail } from '../../src/app/broadcast/formats/email.ts'
 import { webhookBody } from '../../src/app/broadcast/formats/statuspage.ts'
 import { signWebhook } from '../../src/app/broadcast/sign.ts'
+import { nodeSecrets } from '../../src/adapters/system.node.ts'
 import type { MailMessage } from '../../src/app/ports.ts'
 
 // The ceilings' message: rendered once by Herald's own formats from content shaped like the update
@@ -103,6 +104,7 @@ export async function benchWebhook(
     id: r.deliveryId,
     timestamp: Math.floor(now / 1000),
     body,
+    hmac: nodeSecrets.hmacSha256,
   })
   return {
     body,

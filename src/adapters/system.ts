@@ -75,4 +75,19 @@ export const webSecrets: Secrets = {
     const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
     return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
   },
+  hmacSha256: subtleHmacSha256,
+}
+
+/** WebCrypto HMAC-SHA256: runs on every runtime. */
+export async function subtleHmacSha256(key: Uint8Array, message: Uint8Array): Promise<Uint8Array> {
+  const cryptoKey = await crypto.subtle.importKey(
+    'raw',
+    key as Uint8Array<ArrayBuffer>,
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  )
+  return new Uint8Array(
+    await crypto.subtle.sign('HMAC', cryptoKey, message as Uint8Array<ArrayBuffer>),
+  )
 }

@@ -43,6 +43,8 @@ export interface Secrets {
   bytes(count: number): Uint8Array
   /** Hex SHA-256 of a string: how session and API tokens are stored. */
   sha256(text: string): Promise<string>
+  /** HMAC-SHA256 of `message` under `key` (webhook signatures). */
+  hmacSha256(key: Uint8Array, message: Uint8Array): Promise<Uint8Array>
 }
 
 export interface PasswordHasher {

@@ -19,7 +19,8 @@ import {
 } from '../adapters/passwords/scrypt.ts'
 import { nodeScrypt } from '../adapters/passwords/scrypt.node.ts'
 import { openNodeDatabase, type NodeDatabase } from '../adapters/storage/sqlite.node.ts'
-import { createTimeIds, systemClock, webSecrets } from '../adapters/system.ts'
+import { createTimeIds, systemClock } from '../adapters/system.ts'
+import { nodeSecrets } from '../adapters/system.node.ts'
 import type { Config } from '../config.ts'
 import { createApp } from '../http/app.tsx'
 import { fastAnswer } from '../http/cached-page.ts'
@@ -68,7 +69,7 @@ export function createNodeDeps(
     ),
     clock,
     ids,
-    secrets: webSecrets,
+    secrets: nodeSecrets,
     passwords: createScryptHasher(overrides.scrypt ?? DEFAULT_SCRYPT, nodeScrypt),
     pageCache,
     compressor: zlibCompressor,

@@ -41,7 +41,7 @@ export const DEFAULT_DISPATCH: DispatchOptions = {
   webhookTimeoutMs: 15_000,
 }
 
-type D = Pick<Deps, 'store' | 'clock' | 'config' | 'mailer' | 'http' | 'log' | 'ids'>
+type D = Pick<Deps, 'store' | 'clock' | 'config' | 'mailer' | 'http' | 'log' | 'ids' | 'secrets'>
 
 /** Expands up to `maxBatches` batches of pending broadcasts; returns how many batches it wrote. */
 export async function expandBroadcasts(
@@ -196,7 +196,13 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
         secrets.push(sub.previousSecret)
       Object.assign(
         headers,
-        await signWebhook({ secrets, id: d.id, timestamp: Math.floor(ctx.now / 1000), body }),
+        await signWebhook({
+          secrets,
+          id: d.id,
+          timestamp: Math.floor(ctx.now / 1000),
+          body,
+          hmac: deps.secrets.hmacSha256,
+        }),
       )
     }
     const attempt = await deps.http.post(sub.target, {

@@ -6,6 +6,7 @@ import {
   type ResolveAll,
 } from '../../../src/adapters/outbound/http.node.ts'
 import { generateWebhookSecret, signWebhook } from '../../../src/app/broadcast/sign.ts'
+import { nodeSecrets } from '../../../src/adapters/system.node.ts'
 import { startReceiver, type Receiver } from './receiver.ts'
 import { PINNED_TEST_CERT, PINNED_TEST_KEY } from './tls-fixture.ts'
 
@@ -175,6 +176,7 @@ describe('the Node webhook sender delivers', () => {
       id: 'msg_0001',
       timestamp: Math.floor(Date.now() / 1000),
       body,
+      hmac: nodeSecrets.hmacSha256,
     })
     const headers = {
       'content-type': 'application/json',

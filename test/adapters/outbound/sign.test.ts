@@ -1,6 +1,12 @@
 import { Webhook } from 'standardwebhooks'
 import { describe, expect, it } from 'vitest'
-import { generateWebhookSecret, signWebhook } from '../../../src/app/broadcast/sign.ts'
+import {
+  generateWebhookSecret,
+  signWebhook as signWith,
+  type SignWebhookInput,
+} from '../../../src/app/broadcast/sign.ts'
+import { webSecrets } from '../../../src/adapters/system.ts'
+import { nodeSecrets } from '../../../src/adapters/system.node.ts'
 
 // Verified with the independent `standardwebhooks` package, never with our own code.
 
@@ -22,7 +28,14 @@ describe('webhook secrets', () => {
   })
 })
 
-describe('Standard Webhooks signatures', () => {
+// Every signature test runs with both HMAC implementations: WebCrypto (Workers) and node:crypto.
+describe.each([
+  ['WebCrypto', webSecrets],
+  ['node:crypto', nodeSecrets],
+])('Standard Webhooks signatures with %s', (_name, secrets) => {
+  const signWebhook = (input: Omit<SignWebhookInput, 'hmac'>) =>
+    signWith({ ...input, hmac: secrets.hmacSha256 })
+
   it('verify with the standardwebhooks package', async () => {
     const secret = generateWebhookSecret(bytes(32))
     const headers = await signWebhook({
@@ -96,5 +109,21 @@ describe('Standard Webhooks signatures', () => {
     await expect(signWebhook({ ...base, secrets: ['whsec_not base64!'] })).rejects.toThrow(
       /^malformed webhook secret$/,
     )
+  })
+})
+
+describe('the two Secrets implementations', () => {
+  it('give the same SHA-256 and HMAC bytes', async () => {
+    for (const [key, text] of [
+      [bytes(32, 5), ''],
+      [bytes(24, 6), 'é ✓ 𝄞'],
+      [bytes(64, 7), 'x'.repeat(10_000)],
+    ] as const) {
+      const message = new TextEncoder().encode(text)
+      expect(await nodeSecrets.hmacSha256(key, message)).toEqual(
+        await webSecrets.hmacSha256(key, message),
+      )
+      expect(await nodeSecrets.sha256(text)).toBe(await webSecrets.sha256(text))
+    }
   })
 })
