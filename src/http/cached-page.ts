@@ -78,14 +78,14 @@ export async function cachedPage(
       return serve(c, hit, how)
     }
     if (ttl > 0 && age < ttl + STALE_GRACE_MS) {
-      const refreshing = refreshingOf(deps.pageCache)
-      if (!refreshing.has(key)) {
-        refreshing.add(key)
+      const pending = refreshingOf(deps.pageCache)
+      if (!pending.has(key)) {
+        pending.add(key)
         const refresh = renderShared(deps, key, render, contentType)
           .catch((err: unknown) =>
             deps.log.warn('background page render failed', { key, error: String(err) }),
           )
-          .finally(() => refreshing.delete(key))
+          .finally(() => pending.delete(key))
         waitUntil(c, refresh)
       }
       return serve(c, hit, how)
@@ -102,8 +102,9 @@ export async function cachedPage(
 // second. Once the app has served such a URL from the cache, the runtime may answer the next
 // requests for it without building a Request, routing or running middleware (Node does, in
 // src/runtime/node.ts): fastAnswer() finds the page through the URL and the Host it was served
-// for, and answers only while that exact cached copy is fresh. A write drops the copy; a stale one,
-// a query string, a method other than GET or an unknown URL all fall through to the app.
+// for, and answers only while that exact cached copy is fresh (or stale while its one background
+// render runs). A write drops the copy; a stale one that nobody is rendering, a query string, a
+// method other than GET or an unknown URL all fall through to the app.
 
 interface ServeAs {
   cacheControl: string
