@@ -279,7 +279,8 @@ describe('publishing a postmortem', () => {
       `The postmortem is published: ${content!.page.url}/incidents/${incident.id}`,
     )
     expect(content?.incident?.updates[0]).toEqual(content?.update)
-    // Webhook consumers see what /api/v1 and /api/v2 show from now on: status postmortem, with it.
+    // Webhook consumers see the status /api/v1 and /api/v2 show from now on; the document itself,
+    // internal notes included, stays on the page.
     const { incident: hooked } = JSON.parse(
       webhookBody(content!, {
         subscriberId: 's1',
@@ -291,7 +292,7 @@ describe('publishing a postmortem', () => {
       }),
     )
     expect(hooked.status).toBe('postmortem')
-    expect(hooked.postmortem_body).toContain('Checkout failures')
+    expect(hooked.postmortem_body).toBeNull()
     expect(hooked.postmortem_published_at).toMatch(/^2026-11-22T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/)
     expect(hooked.postmortem_notified_subscribers).toBe(true)
 

@@ -6,7 +6,6 @@ import type { Deps } from '../deps.ts'
 import { getSettings } from '../get-settings.ts'
 import { PAGE_ID } from '../get-summary.ts'
 import { publicStatus } from '../get-public-incident.ts'
-import { publishedPostmortemBodies } from '../postmortems.ts'
 import type { BroadcastContent, ContentComponent, ContentUpdate, MailIdentity } from './content.ts'
 
 // Reads what one broadcast says, once per broadcast (not per recipient). Only public events and
@@ -94,8 +93,8 @@ export async function assembleContent(deps: D, b: Broadcast): Promise<BroadcastC
   if (!b.incidentId || (!b.eventId && !postmortem)) return null
   const incident = await deps.store.getIncident(b.incidentId)
   if (!incident) return null
-  if (postmortem && (await deps.store.getPostmortem(incident.id))?.state !== 'published')
-    return null
+  const published = postmortem ? await deps.store.getPostmortem(incident.id) : null
+  if (postmortem && published?.state !== 'published') return null
   const events = await deps.store.listEvents(incident.id, { publicOnly: true })
   // What the subscriber sees is the incident as of this broadcast: later updates are their own.
   const upTo = events.filter((e) => e.postedAt <= b.createdAt || e.id === b.eventId)
@@ -165,8 +164,9 @@ export async function assembleContent(deps: D, b: Broadcast): Promise<BroadcastC
       affectedComponents: [],
     }
     content.incident.updates.unshift(content.update)
-    content.incident.postmortem =
-      (await publishedPostmortemBodies(deps, [incident.id])).get(incident.id) ?? null
+    content.incident.postmortem = {
+      publishedAt: published?.publishedAt ?? published?.updatedAt ?? b.createdAt,
+    }
   }
   return content
 }

@@ -77,7 +77,7 @@ export interface ContentIncident {
   updates: ContentUpdate[]
   components: ContentComponent[]
   /** Set when this broadcast announces the published postmortem (Statuspage's `postmortem`). */
-  postmortem?: { body: string; publishedAt: Millis } | null
+  postmortem?: { publishedAt: Millis } | null
 }
 
 export interface BroadcastContent {

@@ -68,8 +68,9 @@ export function webhookTemplate(content: BroadcastContent): (recipient: Recipien
 }
 
 function incidentJson(incident: ContentIncident, pageId: string, time: (ms: Millis) => string) {
-  // A published postmortem is announced with Statuspage's status and postmortem fields, as
-  // /api/v1 and /api/v2 show the incident from then on.
+  // A published postmortem is announced with Statuspage's status and publication time, as /api/v1
+  // and /api/v2 show the incident from then on. Its text stays out of the broadcast: the document
+  // includes internal notes (DESIGN.md), and broadcasts never carry them; the shortlink leads to it.
   const postmortem = incident.postmortem ?? null
   return {
     name: incident.name,
@@ -81,7 +82,7 @@ function incidentJson(incident: ContentIncident, pageId: string, time: (ms: Mill
     impact: incident.impact,
     shortlink: incident.url,
     postmortem_ignored: false,
-    postmortem_body: postmortem?.body ?? null,
+    postmortem_body: null,
     postmortem_body_last_updated_at: nullableTime(postmortem?.publishedAt ?? null, time),
     postmortem_published_at: nullableTime(postmortem?.publishedAt ?? null, time),
     postmortem_notified_subscribers: postmortem !== null,
