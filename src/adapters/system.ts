@@ -79,7 +79,7 @@ export const webSecrets: Secrets = {
 }
 
 /** WebCrypto HMAC-SHA256: runs on every runtime. */
-export async function subtleHmacSha256(key: Uint8Array, message: Uint8Array): Promise<Uint8Array> {
+async function subtleHmacSha256(key: Uint8Array, message: Uint8Array): Promise<Uint8Array> {
   const cryptoKey = await crypto.subtle.importKey(
     'raw',
     key as Uint8Array<ArrayBuffer>,

@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import type { Deps } from '../app/deps.ts'
 import type { CachedPage, Compressor, PageCache } from '../app/ports.ts'
 import type { Config } from '../config.ts'
+import { afterResponse } from './after-response.ts'
 import type { AppEnv } from './env.ts'
 import { markSecured, securityHeadersFor } from './middleware/security.ts'
 
@@ -86,7 +87,7 @@ export async function cachedPage(
             deps.log.warn('background page render failed', { key, error: String(err) }),
           )
           .finally(() => pending.delete(key))
-        waitUntil(c, refresh)
+        afterResponse(c, refresh)
       }
       return serve(c, hit, how)
     }
@@ -250,15 +251,6 @@ export async function buildCachedPage(
  */
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0))
-}
-
-function waitUntil(c: Context<AppEnv>, work: Promise<unknown>) {
-  // Workers would cancel unawaited work once the response is sent; Node has no execution context.
-  try {
-    c.executionCtx.waitUntil(work)
-  } catch {
-    // No execution context: the promise simply runs on.
-  }
 }
 
 // --- serving -------------------------------------------------------------------------------

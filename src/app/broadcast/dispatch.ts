@@ -164,28 +164,17 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
     }
     if (sub.channel === 'email') {
       const key = `${d.broadcastId}\n${ctx.identity.from}\n${ctx.identity.replyTo}\n${ctx.identity.host}`
-      let template = templates.get(key)
-      if (!template) {
-        template = emailTemplate(content, ctx.identity)
-        templates.set(key, template)
-        if (templates.size > 32) templates.delete(templates.keys().next().value as string)
-      }
+      const template = remember(templates, key, () => emailTemplate(content, ctx.identity))
       return judgeMail(await deps.mailer.send(template(recipient)))
     }
-    let webhook = sub.channel === 'webhook' ? webhookTemplates.get(d.broadcastId) : undefined
-    if (sub.channel === 'webhook' && !webhook) {
-      webhook = webhookTemplate(content)
-      webhookTemplates.set(d.broadcastId, webhook)
-      if (webhookTemplates.size > 32)
-        webhookTemplates.delete(webhookTemplates.keys().next().value as string)
-    }
-    const body = webhook
-      ? webhook(recipient)
-      : sub.channel === 'slack'
-        ? slackBody(content, recipient)
-        : sub.channel === 'discord'
-          ? discordBody(content, recipient)
-          : teamsBody(content, recipient)
+    const body =
+      sub.channel === 'webhook'
+        ? remember(webhookTemplates, d.broadcastId, () => webhookTemplate(content))(recipient)
+        : sub.channel === 'slack'
+          ? slackBody(content, recipient)
+          : sub.channel === 'discord'
+            ? discordBody(content, recipient)
+            : teamsBody(content, recipient)
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'user-agent': 'Herald-Webhooks/1.0',
@@ -377,6 +366,17 @@ export function safeTarget(target: string): string {
   } catch {
     return target.slice(0, 80)
   }
+}
+
+/** A few broadcasts are live at a time: per-broadcast work is kept for the 32 most recent. */
+function remember<T>(memo: Map<string, T>, key: string, make: () => T): T {
+  let value = memo.get(key)
+  if (value === undefined) {
+    value = make()
+    memo.set(key, value)
+    if (memo.size > 32) memo.delete(memo.keys().next().value as string)
+  }
+  return value
 }
 
 /** Folds single "delivered" outcomes into one change per status code (far fewer statements). */

@@ -54,9 +54,9 @@ export function apiEvent(e: TimelineEvent) {
   }
 }
 
-/** An incident with its timeline, newest first (callers pass events already in that order). */
 /**
- * A resolved incident whose postmortem is published has status `postmortem`, as in /api/v2 and
+ * An incident with its timeline, newest first (callers pass events already in that order). A
+ * resolved incident whose postmortem is published has status `postmortem`, as in /api/v2 and
  * Statuspage (issue 6); `postmortem` says whether one exists and in which state.
  */
 export function apiIncident(

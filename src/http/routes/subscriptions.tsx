@@ -29,6 +29,7 @@ import {
   UnsubscribePromptPage,
 } from '../../../views/pages/public/subscription.tsx'
 import type { ScopeChoice, ScopeSection } from '../../../views/partials/public/subscribe-scope.tsx'
+import { afterResponse } from '../after-response.ts'
 import type { AppEnv } from '../env.ts'
 import { handleError, toAppError } from '../errors.tsx'
 import { readForm } from '../forms.ts'
@@ -198,15 +199,6 @@ const EMPTY_FORM: SubscribeFormValues = {
   all: true,
   componentIds: [],
   groupIds: [],
-}
-
-/** Work that goes on after the answer: Workers keep the invocation alive for it; Node just runs it. */
-function afterResponse(c: C, work: Promise<void>) {
-  try {
-    c.executionCtx.waitUntil(work)
-  } catch {
-    // No execution context (Node): the promise runs on by itself.
-  }
 }
 
 subscriptionRoutes.get('/subscribe', async (c) => {

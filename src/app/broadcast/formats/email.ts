@@ -12,13 +12,19 @@ import { describeChange, oneLine, statusLabel, summarize, truncate } from './com
 // Threading: every incident has a thread root id, <incident-{incidentId}@{host}>. The
 // incident_opened (or maintenance_scheduled) mail IS the root (its Message-ID is the root id), so
 // clients that thread only on messages they hold (Gmail) see every later update reply to a message
-// in the mailbox. Every other
-// incident mail has Message-ID <{deliveryId}@{host}> (stable across retries, so a duplicate is
-// recognisably the same message) and In-Reply-To = References = the root. The subject never
-// changes within an incident; the status is in the body. Component changes outside incidents are
-// standalone messages with their own subject.
+// in the mailbox. Every other incident mail has Message-ID <{deliveryId}@{host}> (stable across
+// retries, so a duplicate is recognisably the same message) and In-Reply-To = References = the
+// root. The subject never changes within an incident; the status is in the body. Component changes
+// outside incidents are standalone messages with their own subject.
 
 const SUBJECT_MAX = 200
+
+// RFC 8058 one-click needs an HTTPS URI; over plain http (a local BASE_URL) mail providers would
+// ignore it, so such a link stays a plain RFC 2369 one.
+function oneClick(unsubscribeUrl: string): boolean {
+  return unsubscribeUrl.startsWith('https://')
+}
+
 /** Earlier updates quoted in full below the new one; the rest are a link away. */
 const EARLIER_MAX = 10
 
@@ -68,11 +74,7 @@ export function buildEmail(
   const headers: Record<string, string> = {
     'List-Id': listId(s.page.name, host),
     'List-Unsubscribe': `<${unsubscribeUrl}>`,
-    // RFC 8058 one-click needs an HTTPS URI; over plain http (a local BASE_URL) mail providers
-    // would ignore it, so the link stays a plain RFC 2369 one.
-    ...(unsubscribeUrl.startsWith('https://')
-      ? { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
-      : {}),
+    ...(oneClick(unsubscribeUrl) ? { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}),
     // RFC 3834: machine-sent, so vacation responders stay quiet.
     'Auto-Submitted': 'auto-generated',
   }
@@ -306,7 +308,7 @@ export function emailTemplate(
     const unsubscribeUrl = headerUrl(r.unsubscribeUrl)
     const headers: Record<string, string> = {}
     for (const [name, value] of Object.entries(proto.headers)) {
-      if (name === 'List-Unsubscribe-Post' && !unsubscribeUrl.startsWith('https://')) continue
+      if (name === 'List-Unsubscribe-Post' && !oneClick(unsubscribeUrl)) continue
       headers[name] = name === 'List-Unsubscribe' ? `<${unsubscribeUrl}>` : value
     }
     return {
