@@ -295,6 +295,12 @@ export interface Compressor {
   /** The encodings this runtime can produce, best first (e.g. ['br', 'gzip']). */
   readonly encodings: ('br' | 'gzip')[]
   compress(body: Uint8Array, encoding: 'br' | 'gzip'): Promise<Uint8Array>
+  /**
+   * The smallest output this runtime can make, too slow to wait for (brotli's top quality takes
+   * about a second on a large page, off the main thread): a cached page is served with
+   * compress()'s output at once and swapped for this one when it is ready.
+   */
+  polish?(body: Uint8Array, encoding: 'br'): Promise<Uint8Array>
 }
 
 export interface Logger {

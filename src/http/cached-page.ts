@@ -195,7 +195,7 @@ async function readOrMintGeneration(cache: PageCache): Promise<string> {
 }
 
 async function renderShared(
-  deps: Pick<Deps, 'pageCache' | 'compressor' | 'clock' | 'config'>,
+  deps: Pick<Deps, 'pageCache' | 'compressor' | 'clock' | 'config' | 'log'>,
   key: string,
   render: Render,
   contentType: string,
@@ -216,6 +216,7 @@ async function renderShared(
     const marker = await cache.get(GENERATION_KEY)
     if (marker?.etag === generation && deps.config.PAGE_CACHE_SECONDS > 0) {
       await cache.set(key, page)
+      polishLater(deps, key, page)
     }
     return page
   })()
@@ -238,11 +239,77 @@ export async function buildCachedPage(
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-1', body))
   let hex = ''
   for (const b of digest) hex += b.toString(16).padStart(2, '0')
-  const page: CachedPage = { etag: `"${hex}"`, contentType, body, renderedAt }
+  const etag = `"${hex}"`
+  const page: CachedPage = { etag, contentType, body, renderedAt }
+  // A render that comes out byte for byte as before (a TTL refresh on a quiet page, a write that
+  // did not change this page) keeps the earlier compressed bytes, polished ones included.
+  const known = compressedBefore.get(etag)
   for (const encoding of compressor.encodings) {
-    page[encoding] = await compressor.compress(body, encoding)
+    page[encoding] = known?.[encoding] ?? (await compressor.compress(body, encoding))
   }
+  remember(etag, page)
   return page
+}
+
+// The compressed variants of the last few distinct renderings, by ETag (a SHA-1 of the bytes).
+const COMPRESSED_KEPT = 16
+const compressedBefore = new Map<
+  string,
+  { br?: Uint8Array; gzip?: Uint8Array; polished: boolean }
+>()
+
+function remember(etag: string, page: CachedPage, polished = false) {
+  const known = compressedBefore.get(etag)
+  compressedBefore.delete(etag)
+  compressedBefore.set(etag, {
+    ...(page.br ? { br: page.br } : {}),
+    ...(page.gzip ? { gzip: page.gzip } : {}),
+    polished: polished || (known?.polished ?? false),
+  })
+  if (compressedBefore.size > COMPRESSED_KEPT)
+    compressedBefore.delete(compressedBefore.keys().next().value as string)
+}
+
+// The newest cached copy of each key that waits for its polish. One polish runs at a time in all
+// (each takes a thread-pool thread for about a second on a large page); a key queued twice is
+// polished once, for its newest copy.
+const polishWanted = new WeakMap<PageCache, Map<string, CachedPage>>()
+let polishQueue: Promise<void> = Promise.resolve()
+
+/**
+ * Replaces a freshly cached page's brotli bytes with the compressor's best (Compressor.polish),
+ * in the background. The swap happens only while that very copy is still the cached one: a write
+ * or a newer render in between wins, and the polished bytes are simply dropped. The ETag stays:
+ * the bytes decode to the same content in the same coding.
+ */
+function polishLater(
+  deps: Pick<Deps, 'pageCache' | 'compressor' | 'log'>,
+  key: string,
+  page: CachedPage,
+): void {
+  const polish = deps.compressor.polish?.bind(deps.compressor)
+  const cache = deps.pageCache
+  if (!polish || !page.br || !cache.peek || compressedBefore.get(page.etag)?.polished) return
+  let wanted = polishWanted.get(cache)
+  if (!wanted) polishWanted.set(cache, (wanted = new Map()))
+  const queued = wanted.has(key)
+  wanted.set(key, page)
+  if (queued) return
+  const job = async () => {
+    const target = wanted.get(key)
+    wanted.delete(key)
+    if (!target?.br || cache.peek?.(key) !== target) return
+    try {
+      const br = await polish(target.body, 'br')
+      if (br.byteLength >= target.br.byteLength || cache.peek?.(key) !== target) return
+      const polished: CachedPage = { ...target, br }
+      await cache.set(key, polished)
+      remember(target.etag, polished, true)
+    } catch (err) {
+      deps.log.warn('page compression failed', { key, error: String(err) })
+    }
+  }
+  polishQueue = polishQueue.then(job)
 }
 
 /**
