@@ -1,3 +1,5 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { Webhook } from 'standardwebhooks'
 import { afterEach, describe, expect, it } from 'vitest'
 import { CLI_ACTOR } from '../../src/app/actor.ts'
@@ -647,6 +649,39 @@ describe('broadcast on Node', () => {
       'gave up after 3 attempts: timeout after 0.1s',
     ])
     expect(silent.requests).toHaveLength(3)
+  })
+
+  it('keeps the other sends going while one endpoint is slow to answer', async () => {
+    await setUp()
+    // A real endpoint that holds its answer until the test lets it go.
+    const held: http.ServerResponse[] = []
+    const slow = http.createServer((req, res) => {
+      req.resume()
+      req.on('end', () => held.push(res))
+    })
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve))
+    try {
+      const fast = await hook()
+      await webhook(`http://127.0.0.1:${(slow.address() as AddressInfo).port}/slow`)
+      for (let i = 0; i < 20; i++) await webhook(`${fast.url}/${i}`)
+      // Four sends in flight, eight deliveries claimed at a time: the slow one is in the first batch.
+      const dispatcher = createDispatcher(t.deps, { concurrency: 4, claimBatch: 8 })
+      await openIncident(t.deps, CLI_ACTOR, { name: 'Slow', impact: 'minor', body: 'x' })
+      const draining = dispatcher.drain()
+      const deadline = Date.now() + 5_000
+      while (fast.requests.length < 20 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      // Every other subscriber has the update while the slow endpoint still holds its answer.
+      expect(fast.requests).toHaveLength(20)
+      expect(held).toHaveLength(1)
+      for (const res of held) res.writeHead(204).end()
+      expect(await draining).toBe(21)
+      const states = (await t.deps.store.listDeliveries({})).map((d) => d.state)
+      expect(states.filter((s) => s === 'delivered')).toHaveLength(21)
+    } finally {
+      slow.closeAllConnections()
+      await new Promise((resolve) => slow.close(resolve))
+    }
   })
 
   it('spreads retries with jitter rather than sending every failed delivery back at once', async () => {

@@ -258,11 +258,19 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
     return changes
   }
 
-  const deliverOnce = async (): Promise<number> => {
+  type Ctx = { base: string; identity: MailIdentity; now: number }
+  interface Job {
+    d: Delivery
+    sub: Subscriber | undefined
+    ctx: Ctx
+  }
+
+  /** Leases up to one batch of due deliveries, with their subscribers and the page's identity. */
+  const claim = async (): Promise<Job[]> => {
     const now = deps.clock.now()
     await deps.store.reclaimExpiredLeases(now)
     const claimed = await deps.store.claimDeliveries(now, now + opts.leaseMs, opts.claimBatch)
-    if (claimed.length === 0) return 0
+    if (claimed.length === 0) return []
     const subs = new Map(
       (await deps.store.getSubscribersByIds(claimed.map((d) => d.subscriberId))).map((s) => [
         s.id,
@@ -271,38 +279,38 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
     )
     const settings = await getSettings(deps)
     const ctx = { base: pageBaseUrl(deps, settings), identity: mailIdentity(deps, settings), now }
-    const changes: Change[] = []
-    const quarantined: Subscriber[] = []
-    let next = 0
-    const worker = async () => {
-      while (next < claimed.length) {
-        const d = claimed[next++]!
-        const sub = subs.get(d.subscriberId)
-        let verdict: Verdict
-        try {
-          verdict = await sendOne(d, sub, ctx)
-        } catch (error) {
-          // A bug or an unexpected throw is retried, never lost.
-          verdict = {
-            state: 'retry',
-            reason: `internal error: ${String(error)}`.slice(0, 300),
-            status: null,
-            afterMs: null,
-          }
-          deps.log.error('delivery failed unexpectedly', { delivery: d.id, error: String(error) })
-        }
-        const settled = settle(d, sub, verdict, deps.clock.now())
-        if (sub && settled.some((c) => c.type === 'subscriber.outcome' && !c.ok)) {
-          sub.failureStreak++
-          if (sub.failureStreak >= opts.quarantineAfter && sub.state === 'active') {
-            sub.state = 'quarantined'
-            quarantined.push(sub)
-          }
-        }
-        changes.push(...settled)
+    return claimed.map((d) => ({ d, sub: subs.get(d.subscriberId), ctx }))
+  }
+
+  /** Sends one delivery and returns its outcome as changes; `quarantined` collects subscribers. */
+  const deliver = async (job: Job, quarantined: Subscriber[]): Promise<Change[]> => {
+    const { d, sub, ctx } = job
+    let verdict: Verdict
+    try {
+      verdict = await sendOne(d, sub, ctx)
+    } catch (error) {
+      // A bug or an unexpected throw is retried, never lost.
+      verdict = {
+        state: 'retry',
+        reason: `internal error: ${String(error)}`.slice(0, 300),
+        status: null,
+        afterMs: null,
+      }
+      deps.log.error('delivery failed unexpectedly', { delivery: d.id, error: String(error) })
+    }
+    const settled = settle(d, sub, verdict, deps.clock.now())
+    if (sub && settled.some((c) => c.type === 'subscriber.outcome' && !c.ok)) {
+      sub.failureStreak++
+      if (sub.failureStreak >= opts.quarantineAfter && sub.state === 'active') {
+        sub.state = 'quarantined'
+        quarantined.push(sub)
       }
     }
-    await Promise.all(Array.from({ length: Math.min(opts.concurrency, claimed.length) }, worker))
+    return settled
+  }
+
+  /** Records outcomes in one write, then says which subscribers were quarantined. */
+  const record = async (changes: Change[], quarantined: Subscriber[], ctx: Ctx) => {
     await deps.store.commit(batchDelivered(changes))
     for (const sub of quarantined)
       deps.log.warn('webhook subscriber quarantined after repeated failures', {
@@ -310,26 +318,130 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
         channel: sub.channel,
       })
     if (quarantined.length) await tellOwners(deps, quarantined, ctx)
-    return claimed.length
+  }
+
+  const deliverOnce = async (): Promise<number> => {
+    const jobs = await claim()
+    if (jobs.length === 0) return 0
+    const changes: Change[] = []
+    const quarantined: Subscriber[] = []
+    let next = 0
+    const worker = async () => {
+      while (next < jobs.length) changes.push(...(await deliver(jobs[next++]!, quarantined)))
+    }
+    await Promise.all(Array.from({ length: Math.min(opts.concurrency, jobs.length) }, worker))
+    await record(changes, quarantined, jobs[0]!.ctx)
+    return jobs.length
+  }
+
+  /**
+   * Claims, sends and records until nothing is due (or `maxClaims` batches were claimed), as one
+   * pipeline: `concurrency` sends stay in flight throughout, the next batch is claimed while the
+   * current one is still sending, and outcomes are written a batch at a time behind the sends.
+   * Rounds that waited for their slowest send and for their own writes left the transport idle
+   * between batches. A crash loses nothing: an outcome not yet written leaves its delivery
+   * leased, and the lease is reclaimed (same id, so a resend is recognisable).
+   */
+  const pumpOnce = async (maxClaims: number): Promise<{ sent: number; claims: number }> => {
+    const queue: Job[] = []
+    let head = 0
+    let claims = 0
+    let dry = false
+    let claiming: Promise<void> | null = null
+    let failure: unknown = null
+    let sent = 0
+    let pending: Change[] = []
+    let pendingQuarantined: Subscriber[] = []
+    let lastCtx: Ctx | null = null
+    let writes: Promise<void> = Promise.resolve()
+
+    const claimMore = (): Promise<void> =>
+      (claiming ??= (async () => {
+        try {
+          if (claims >= maxClaims) {
+            dry = true
+            return
+          }
+          claims++
+          const expanded = await expandBroadcasts(deps, {
+            expandBatch: opts.expandBatch,
+            maxBatches: 5,
+          })
+          const jobs = await claim()
+          if (jobs.length === 0 && expanded === 0) dry = true
+          if (head > 0 && head === queue.length) {
+            queue.length = 0
+            head = 0
+          }
+          for (const job of jobs) queue.push(job)
+        } catch (error) {
+          failure ??= error
+          dry = true
+        } finally {
+          claiming = null
+        }
+      })())
+
+    const flush = () => {
+      if (pending.length === 0 || !lastCtx) return writes
+      const changes = pending
+      const quarantined = pendingQuarantined
+      const ctx = lastCtx
+      pending = []
+      pendingQuarantined = []
+      writes = writes
+        .then(() => record(changes, quarantined, ctx))
+        .catch((error: unknown) => {
+          failure ??= error
+        })
+      return writes
+    }
+
+    const worker = async () => {
+      for (;;) {
+        if (failure) return
+        // Claim ahead once the queue is down to one more send per slot.
+        if (!dry && queue.length - head <= opts.concurrency) void claimMore()
+        const job = head < queue.length ? queue[head++] : undefined
+        if (!job) {
+          if (claiming) await claiming
+          else if (dry) return
+          continue
+        }
+        const changes = await deliver(job, pendingQuarantined)
+        pending.push(...changes)
+        lastCtx = job.ctx
+        sent++
+        if (pending.length >= opts.claimBatch) void flush()
+      }
+    }
+    await Promise.all(Array.from({ length: opts.concurrency }, worker))
+    if (claiming) await claiming
+    await flush()
+    if (failure) throw failure
+    return { sent, claims }
+  }
+
+  // A pass ends when a claim finds nothing due. Outcomes it had not written yet may have been what
+  // held the next deliveries back (one subscriber's updates to one incident go out in order), so
+  // another pass follows any pass that sent something.
+  const pump = async (maxClaims: number): Promise<number> => {
+    let sent = 0
+    let claims = 0
+    while (claims < maxClaims) {
+      const pass = await pumpOnce(maxClaims - claims)
+      sent += pass.sent
+      claims += pass.claims
+      if (pass.sent === 0) break
+    }
+    return sent
   }
 
   return {
     expand: (only) =>
       expandBroadcasts(deps, { expandBatch: opts.expandBatch, ...(only ? { only } : {}) }),
     deliverOnce,
-    async drain({ maxRounds = Infinity } = {}) {
-      let settled = 0
-      for (let round = 0; round < maxRounds; round++) {
-        const expanded = await expandBroadcasts(deps, {
-          expandBatch: opts.expandBatch,
-          maxBatches: 5,
-        })
-        const sent = await deliverOnce()
-        settled += sent
-        if (expanded === 0 && sent === 0) break
-      }
-      return settled
-    },
+    drain: ({ maxRounds = Infinity } = {}) => pump(maxRounds),
   }
 }
 
