@@ -632,16 +632,18 @@ function report({ seed, before, after, fan, lat }) {
       ? `${[before[k], after[k]].map((c) => fmtInt(c.rate)).join(' / ')} → **${fmtInt(ceil[k].rate)} ${unit}**`
       : '–'
 
-  // Per-channel windows. Grouped: the channel that finishes first is timed from the post, the
-  // other from whichever comes first of its own first arrival and the first channel's end (so
-  // any overlap counts against both). Mixed: both from the post.
+  // Per-channel windows. Grouped: the channel whose subscribers come first (e-mail) is timed from
+  // the post, the other from whichever comes first of its own first arrival and the first
+  // channel's end (so any overlap counts against both). Mixed: both from the post. The sender
+  // moves on to the webhooks while the last mails are still in the SMTP pool, so the webhooks
+  // can finish first.
   const ch = []
   if (EMAILS) ch.push({ key: 'mail', n: EMAILS, end: fan.mail?.at, first: fan.sinkStats.first })
   if (WEBHOOKS)
     ch.push({ key: 'webhook', n: WEBHOOKS, end: fan.hook?.at, first: fan.hookStats.first })
   const complete = ch.every((c) => c.end !== undefined)
   if (complete) {
-    ch.sort((a, b) => a.end - b.end)
+    if (ORDER !== 'grouped') ch.sort((a, b) => a.end - b.end)
     ch.forEach((c, i) => {
       c.start = ORDER === 'grouped' && i > 0 ? Math.min(c.first, ch[0].end) : fan.t0
       c.ms = c.end - c.start

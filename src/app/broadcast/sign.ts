@@ -26,11 +26,21 @@ export function generateWebhookSecret(randomBytes: Uint8Array): string {
   return PREFIX + toBase64(randomBytes)
 }
 
+// A fan-out signs one message per subscriber with the same few thousand secrets over and over:
+// each secret is decoded once. Bounded, and started over when full.
+const KEYS_KEPT = 10_000
+const keys = new Map<string, Uint8Array>()
+const encoder = new TextEncoder()
+
 function keyOf(secret: string): Uint8Array {
+  const known = keys.get(secret)
+  if (known) return known
   const encoded = secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret
   const key = fromBase64(encoded)
   // The message never quotes the secret: errors may reach logs.
   if (key === null || key.length === 0) throw new Error('malformed webhook secret')
+  if (keys.size >= KEYS_KEPT) keys.clear()
+  keys.set(secret, key)
   return key
 }
 
@@ -60,7 +70,7 @@ export async function signWebhook(input: SignWebhookInput): Promise<Record<strin
   }
   if (id === '' || /[\s,]/.test(id)) throw new Error('webhook id must be non-empty without spaces')
 
-  const content = new TextEncoder().encode(`${id}.${timestamp}.${body}`)
+  const content = encoder.encode(`${id}.${timestamp}.${body}`)
   const signatures = await Promise.all(
     secrets.map(async (secret) => `v1,${toBase64(await input.hmac(keyOf(secret), content))}`),
   )
