@@ -369,10 +369,9 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
           })
           const jobs = await claim()
           if (jobs.length === 0 && expanded === 0) dry = true
-          if (head > 0 && head === queue.length) {
-            queue.length = 0
-            head = 0
-          }
+          // Drop the jobs already taken: a pass can run through every delivery of a fan-out.
+          queue.splice(0, head)
+          head = 0
           for (const job of jobs) queue.push(job)
         } catch (error) {
           failure ??= error
