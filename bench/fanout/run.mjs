@@ -20,6 +20,7 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import Database from 'better-sqlite3'
+import { gitCommit } from '../page/common.mjs'
 import { summarizeProfile } from './profile-summary.mjs'
 import { seedSubscribers } from './seed.mjs'
 
@@ -596,15 +597,7 @@ async function measureFanout(dbPath, token, sink, receiver, ceilingMs) {
 
 function environment() {
   const cpus = os.cpus()
-  let commit = '?'
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    }).trim()
-  } catch {
-    // Not a git checkout.
-  }
+  const commit = gitCommit(ROOT)
   return `${cpus[0]?.model.trim() ?? 'unknown CPU'} × ${cpus.length}, ${os.platform()} ${os.release()}, Node ${process.version}, commit ${commit}`
 }
 

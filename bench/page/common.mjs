@@ -103,6 +103,18 @@ export function describeResponse(p) {
   return `${p.status}${enc ? ` ${enc}` : ''}, ${fmtBytes(p.bytes)}`
 }
 
+/** The checkout's short commit, or '?' outside a git checkout. */
+export function gitCommit(root) {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: root,
+      encoding: 'utf8',
+    }).trim()
+  } catch {
+    return '?'
+  }
+}
+
 /** CPU, OS, Node, any `extra` versions, wrk and the commit, for the report's first line. */
 export function environment(root, extra = '') {
   const cpus = os.cpus()
@@ -110,15 +122,7 @@ export function environment(root, extra = '') {
   const wrkOut = spawnSync(WRK, ['-v'], { encoding: 'utf8' })
   const wrkVersion =
     `${wrkOut.stdout}${wrkOut.stderr}`.split('\n')[0]?.split(' ').slice(0, 2).join(' ') || '?'
-  let commit = '?'
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-      cwd: root,
-      encoding: 'utf8',
-    }).trim()
-  } catch {
-    // Not a git checkout.
-  }
+  const commit = gitCommit(root)
   return (
     `${cpus[0]?.model.trim() ?? 'unknown CPU'} × ${cpus.length}, ${os.platform()} ${os.release()}, ` +
     `Node ${process.version}, ${extra ? `${extra}, ` : ''}${wrkVersion}, commit ${commit}`

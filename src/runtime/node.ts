@@ -113,32 +113,12 @@ export function createNodeApp(deps: Deps) {
  * During a refresh storm that is nearly every request; anything else goes to the app.
  */
 function answerFromCache(deps: Deps, req: IncomingMessage, res: ServerResponse): boolean {
-  if (req.method !== 'GET') return false
-  // The three headers the lane needs, read from the raw list: `req.headers` would build an object
-  // of every header on each request. Same rules as Node's: the first Host counts, repeated
-  // Accept-Encoding and If-None-Match lines are joined with ", ".
-  const raw = req.rawHeaders
-  let host: string | undefined
-  let acceptEncoding: string | undefined
-  let ifNoneMatch: string | undefined
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!
-    const value = raw[i + 1]!
-    if (name.length === 4) {
-      if (host === undefined && name.toLowerCase() === 'host') host = value
-    } else if (name.length === 15) {
-      if (name.toLowerCase() === 'accept-encoding')
-        acceptEncoding = acceptEncoding === undefined ? value : `${acceptEncoding}, ${value}`
-    } else if (name.length === 13 && name.toLowerCase() === 'if-none-match') {
-      ifNoneMatch = ifNoneMatch === undefined ? value : `${ifNoneMatch}, ${value}`
-    }
-  }
   const answer = fastAnswer(deps, {
     method: req.method,
-    host,
+    host: req.headers.host,
     url: req.url,
-    acceptEncoding,
-    ifNoneMatch,
+    acceptEncoding: req.headers['accept-encoding'],
+    ifNoneMatch: req.headers['if-none-match'],
   })
   if (!answer) return false
   res.writeHead(answer.status, answer.headers)

@@ -169,7 +169,7 @@ describe('brotli polishing of cached pages', () => {
   })
 })
 
-describe('the Node fast lane reads headers as Node does', () => {
+describe('the Node fast lane reads repeated headers as the app does', () => {
   /** Sends a raw HTTP/1.1 request and returns the status line and headers of the answer. */
   function raw(url: string, lines: string[]): Promise<string> {
     const { port } = new URL(url)

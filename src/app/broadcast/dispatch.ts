@@ -121,8 +121,6 @@ export interface Dispatcher {
   /** Expands and delivers until nothing is due; returns the number of deliveries settled. */
   drain(opts?: { maxRounds?: number }): Promise<number>
   expand(only?: string[]): Promise<number>
-  /** One claim-and-send round; returns how many deliveries it settled. */
-  deliverOnce(): Promise<number>
 }
 
 export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}): Dispatcher {
@@ -320,20 +318,6 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
     if (quarantined.length) await tellOwners(deps, quarantined, ctx)
   }
 
-  const deliverOnce = async (): Promise<number> => {
-    const jobs = await claim()
-    if (jobs.length === 0) return 0
-    const changes: Change[] = []
-    const quarantined: Subscriber[] = []
-    let next = 0
-    const worker = async () => {
-      while (next < jobs.length) changes.push(...(await deliver(jobs[next++]!, quarantined)))
-    }
-    await Promise.all(Array.from({ length: Math.min(opts.concurrency, jobs.length) }, worker))
-    await record(changes, quarantined, jobs[0]!.ctx)
-    return jobs.length
-  }
-
   /**
    * Claims, sends and records until nothing is due (or `maxClaims` batches were claimed), as one
    * pipeline: `concurrency` sends stay in flight throughout, the next batch is claimed while the
@@ -439,7 +423,6 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
   return {
     expand: (only) =>
       expandBroadcasts(deps, { expandBatch: opts.expandBatch, ...(only ? { only } : {}) }),
-    deliverOnce,
     drain: ({ maxRounds = Infinity } = {}) => pump(maxRounds),
   }
 }
