@@ -56,6 +56,15 @@ const eslintRecommended = {
   ),
 }
 
+// On Node the views render without AsyncLocalStorage (src/runtime/render-context.node.ts), where a
+// JSX context read after an await would silently give its default: views pass values as props.
+const JSX_CONTEXT = {
+  name: 'hono/jsx',
+  importNames: ['createContext', 'useContext'],
+  message:
+    'Pass values as props: on Node, JSX renders without AsyncLocalStorage (src/runtime/render-context.node.ts).',
+}
+
 const DOMAIN_PURE = 'src/domain is pure: no frameworks, storage, runtime or outer layers.'
 const APP_PORTS =
   'Use cases reach storage and the runtime through ports (src/app/ports.ts), never directly.'
@@ -155,11 +164,17 @@ export default defineConfig(
   {
     files: ['src/http/**', 'views/**'],
     rules: {
-      'no-restricted-imports': bans(
-        NODE_ONLY,
-        pkg('drizzle-orm', HTTP_DEPS),
-        layer(['adapters', 'runtime'], HTTP_DEPS),
-      ),
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            NODE_ONLY,
+            pkg('drizzle-orm', HTTP_DEPS),
+            layer(['adapters', 'runtime'], HTTP_DEPS),
+          ],
+          paths: [JSX_CONTEXT],
+        },
+      ],
     },
   },
   {

@@ -26,6 +26,7 @@ import { createApp } from '../http/app.tsx'
 import { fastAnswer } from '../http/cached-page.ts'
 import { startDeliveryLoop, type DeliveryLoop } from './delivery-loop.ts'
 import { startMaintenanceClock } from './maintenance-clock.ts'
+import { renderWithoutAsyncContext } from './render-context.node.ts'
 
 // Composition root for Node: the only place that picks Node implementations of the ports.
 
@@ -49,6 +50,7 @@ export function createNodeDeps(
   config: Config,
   overrides: NodeOverrides = {},
 ): { deps: Deps; database: NodeDatabase; signal: WakeSignal } {
+  renderWithoutAsyncContext()
   const database = openNodeDatabase(config.DATABASE_PATH)
   const clock = overrides.clock ?? systemClock
   const ids = overrides.ids ?? createTimeIds(clock)

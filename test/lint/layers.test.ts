@@ -80,6 +80,22 @@ describe('src/http and views see only deps', () => {
     expect(await bannedAt(file, imp(source))).toEqual(['no-restricted-imports'])
   })
 
+  it.each([
+    ['views/partials/public/banner.tsx', "import { useContext } from 'hono/jsx'"],
+    ['src/http/routes/public.tsx', "import { createContext, jsx } from 'hono/jsx'"],
+  ])('%s may not read JSX context: %s', async (file, code) => {
+    expect(await bannedAt(file, code)).toEqual(['no-restricted-imports'])
+  })
+
+  it('accepts the rest of hono/jsx', async () => {
+    expect(
+      await bannedAt(
+        'views/partials/public/banner.tsx',
+        "import { jsx, Fragment } from 'hono/jsx'",
+      ),
+    ).toEqual([])
+  })
+
   it('accepts hono, the app layer and views', async () => {
     const code = `${imp('hono')}\n${imp('../../app/ports.ts')}\n${imp('../../../views/ids.ts')}`
     expect(await bannedAt('src/http/routes/public.tsx', code)).toEqual([])
