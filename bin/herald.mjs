@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // Runs the TypeScript sources with no build step, so `npm install && npm start` is all it takes.
 //
-// esbuild bundles src/cli.ts and everything it imports from this package (about 0.2 s; packages
-// stay ordinary imports from node_modules) into one file beside node_modules, which is imported
-// and removed at once. Running from one bundle rather than through a loader hook keeps the
-// process lean: tsx's hook runs in a thread of its own that stays alive, and compiles module by
-// module (about 40 MB more resident memory for the server). `HERALD_LOADER=tsx`, or a package
+// esbuild bundles src/cli.ts and everything it imports from this package (bin/bundle.mjs, in a
+// child process; about 0.3 s; packages stay ordinary imports from node_modules) into one file
+// beside node_modules, which is imported and removed at once. Running from one bundle rather
+// than through a loader hook keeps the process lean: tsx's hook runs in a thread of its own that
+// stays alive, and compiles module by module (about 40 MB more resident memory for the server). `HERALD_LOADER=tsx`, or a package
 // folder we cannot write to, runs through tsx instead.
+import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
@@ -49,34 +50,19 @@ const dir = process.env.HERALD_LOADER === 'tsx' ? null : bundleDir()
 if (!dir) {
   await viaTsx()
 } else {
-  const { build } = await import('esbuild')
-  // Each source file keeps its own import.meta.url, so paths relative to it (migrations, public/)
-  // resolve as they do unbundled.
-  const ownMetaUrl = {
-    name: 'own-import-meta-url',
-    setup(b) {
-      b.onLoad({ filter: /\.tsx?$/ }, (args) => {
-        if (args.path.includes(`${'/'}node_modules${'/'}`)) return undefined
-        const url = JSON.stringify(pathToFileURL(args.path).href)
-        const text = readFileSync(args.path, 'utf8').replaceAll('import.meta.url', url)
-        return { contents: text, loader: args.path.endsWith('.tsx') ? 'tsx' : 'ts' }
-      })
-    },
-  }
   const outfile = join(dir, `cli-${process.pid}-${randomBytes(4).toString('hex')}.mjs`)
-  await build({
-    entryPoints: [join(root, 'src', 'cli.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    tsconfig: join(root, 'tsconfig.json'),
-    plugins: [ownMetaUrl],
-    logLevel: 'error',
-    legalComments: 'none',
+  // The build runs in a child process: esbuild's plugin traffic (one message per source file over
+  // its pipes) would otherwise run through this process's streams and process.nextTick before the
+  // server starts, and V8 keeps what it learnt from it. Measured in BENCHMARKS.md (session 6): with
+  // the build in-process, the page lane spent about a third more CPU per answer.
+  const built = spawnSync(process.execPath, [join(root, 'bin', 'bundle.mjs'), outfile], {
+    stdio: ['ignore', 'inherit', 'inherit'],
   })
+  if (built.status !== 0) {
+    rmSync(outfile, { force: true })
+    console.error(`herald: bundling the sources failed (${built.error ?? `exit ${built.status}`})`)
+    process.exit(built.status || 1)
+  }
   const remove = () => rmSync(outfile, { force: true })
   // A command may exit before the import settles (process.exit from the CLI).
   process.once('exit', remove)
