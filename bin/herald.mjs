@@ -5,8 +5,8 @@
 // child process; about 0.3 s; packages stay ordinary imports from node_modules) into one file
 // beside node_modules, which is imported and removed at once. Running from one bundle rather
 // than through a loader hook keeps the process lean: tsx's hook runs in a thread of its own that
-// stays alive, and compiles module by module (about 40 MB more resident memory for the server). `HERALD_LOADER=tsx`, or a package
-// folder we cannot write to, runs through tsx instead.
+// stays alive, and compiles module by module (about 40 MB more resident memory for the server).
+// `HERALD_LOADER=tsx`, or a package folder we cannot write to, runs through tsx instead.
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readdirSync, rmSync } from 'node:fs'

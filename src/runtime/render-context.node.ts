@@ -13,7 +13,8 @@ import { jsx } from 'hono/jsx/jsx-runtime'
  * with `node:async_hooks` hidden from Hono's lookup, which is restored at once. Nothing else
  * changes: a render that never reads context is the same string either way.
  *
- * Measured (BENCHMARKS.md, session 6): the lane's CPU per answer about 5 % lower in paired runs.
+ * Measured (BENCHMARKS.md, session 6): 3-4 % less CPU per cached answer in paired runs, more on
+ * the await-heavy app path.
  */
 
 let settled = false
