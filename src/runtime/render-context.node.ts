@@ -8,7 +8,7 @@ import { jsx } from 'hono/jsx/jsx-runtime'
  * behind each answer of the page lane and every await of a delivery.
  *
  * Herald's views read no JSX context (no createContext or useContext: lint keeps it that way in
- * src/ and views/), so the Node runtime lets Hono find no AsyncLocalStorage. Hono looks for one
+ * src/http and views), so the Node runtime lets Hono find no AsyncLocalStorage. Hono looks for one
  * once, on its first render, and keeps the answer; that first render is made here, at start-up,
  * with `node:async_hooks` hidden from Hono's lookup, which is restored at once. Nothing else
  * changes: a render that never reads context is the same string either way.
