@@ -663,7 +663,7 @@ function report({ seed, before, after, fan, lat }) {
       `(seeded straight into SQLite in ${fmtS(seed.ms)}); ids ${ORDER === 'grouped' ? 'grouped: every e-mail subscriber before every webhook, so the fan-out runs one channel, then the other' : 'mixed: webhooks spread at random among the e-mails'}.`,
   )
   lines.push(
-    `- Transports, the same for Herald and the ceilings: Herald's pooled nodemailer transport (\`createSmtpMailer\`, 5 connections) into a \`smtp-server\` sink, ` +
+    `- Transports, the same for Herald and the ceilings: Herald's pooled nodemailer transport (\`createSmtpMailer\`, 5 connections, on a worker thread of its own) into a \`smtp-server\` sink, ` +
       `and Herald's webhook sender (\`createNodeHttpSender\`, keep-alive) into a \`node:http\` receiver answering 204; sink and receiver each in their own process; ` +
       `${CONCURRENCY} sends in flight (DELIVERY_CONCURRENCY). Ceilings send one pre-rendered message (Herald's formats, ${fmtInt(ceil.mail?.bytes ?? 0)} B mail, ${fmtInt(ceil.webhook?.bytes ?? 0)} B webhook body) ` +
       `N times after an untimed warm-up (a tenth as many, 100–1,000); they run before and after Herald's fan-out, and the higher one counts.`,
