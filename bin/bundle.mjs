@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `node bin/bundle.mjs OUTFILE`: bundles src/cli.ts and everything it imports from this package
-// into OUTFILE (packages stay ordinary imports from node_modules). bin/herald.mjs runs this in a
-// child process of its own, so that the server process never runs esbuild (see there).
+// `node bin/bundle.mjs OUTFILE [ENTRY]`: bundles ENTRY (src/cli.ts unless given) and everything it
+// imports from this package into OUTFILE (packages stay ordinary imports from node_modules).
+// bin/herald.mjs runs this in a child process of its own, so that the server process never runs
+// esbuild (see there); bench/fanout/ceiling.mjs does the same for the raw-transport ceilings.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -9,8 +10,9 @@ import { build } from 'esbuild'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const outfile = process.argv[2]
+const entry = process.argv[3] ?? join(root, 'src', 'cli.ts')
 if (!outfile) {
-  console.error('usage: node bin/bundle.mjs OUTFILE')
+  console.error('usage: node bin/bundle.mjs OUTFILE [ENTRY]')
   process.exit(2)
 }
 
@@ -29,7 +31,7 @@ const ownMetaUrl = {
 }
 
 await build({
-  entryPoints: [join(root, 'src', 'cli.ts')],
+  entryPoints: [entry],
   outfile,
   bundle: true,
   platform: 'node',

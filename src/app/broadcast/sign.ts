@@ -10,12 +10,18 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(bin)
 }
 
+// A plain loop: Uint8Array.from(string, mapFn) walks a string iterator with a callback per
+// character, which showed up in fan-out profiles (every subscriber has its own secret).
 function fromBase64(text: string): Uint8Array<ArrayBuffer> | null {
+  let bin: string
   try {
-    return Uint8Array.from(atob(text), (c) => c.charCodeAt(0))
+    bin = atob(text)
   } catch {
     return null
   }
+  const out = new Uint8Array(bin.length)
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
+  return out
 }
 
 /** A new signing secret from 24–32 random bytes (the caller's random source). */
