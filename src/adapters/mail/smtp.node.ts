@@ -81,8 +81,9 @@ export function createSmtpMailer(url: string, opts: SmtpOptions = {}): Mailer {
     w.on('message', (reply: ThreadReply) => {
       const settle = pending.get(reply.id)
       pending.delete(reply.id)
-      // An idle mailer must not keep the process alive (CLI commands, tests).
-      if (pending.size === 0) w.unref()
+      // An idle mailer must not keep the process alive (CLI commands, tests); one that is
+      // closing stays referenced until its thread has exited.
+      if (pending.size === 0 && worker === w) w.unref()
       settle?.(reply.error ? classify(reply.error) : { ok: true })
     })
     w.on('error', (error) => stopped(w, `mail thread failed: ${oneLine(String(error))}`))
