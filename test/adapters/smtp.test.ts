@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createSmtpMailer } from '../../src/adapters/mail/smtp.node.ts'
 import type { MailMessage, Mailer } from '../../src/app/ports.ts'
@@ -131,9 +131,7 @@ describe('SMTP mailer (nodemailer on its own thread)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'herald-smtp-'))
     open.push({ close: async () => rmSync(dir, { recursive: true, force: true }) })
     const file = join(dir, 'send-one.mts')
-    const adapter = pathToFileURL(
-      fileURLToPath(new URL('../../src/adapters/mail/smtp.node.ts', import.meta.url)),
-    ).href
+    const adapter = new URL('../../src/adapters/mail/smtp.node.ts', import.meta.url).href
     writeFileSync(
       file,
       `import { createSmtpMailer } from ${JSON.stringify(adapter)}\n` +
