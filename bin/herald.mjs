@@ -33,10 +33,13 @@ function bundleDir() {
   }
 }
 
-/** Removes bundles left by processes that are gone (killed before they could remove theirs). */
+/**
+ * Removes bundles left by processes that are gone (killed before they could remove theirs): this
+ * CLI's, and those of bench/fanout/ceiling.mjs, which bundles the same way into the same folder.
+ */
 function sweep(dir) {
   for (const name of readdirSync(dir)) {
-    const pid = Number(/^cli-(\d+)-[0-9a-f]+\.mjs$/.exec(name)?.[1])
+    const pid = Number(/^(?:cli|ceiling)-(\d+)-[0-9a-f]+\.mjs$/.exec(name)?.[1])
     if (!pid || pid === process.pid) continue
     try {
       process.kill(pid, 0)

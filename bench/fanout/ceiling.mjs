@@ -12,7 +12,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
 // Inside the package, as Herald's own bundle, so its package imports resolve from node_modules.
 const dir = join(root, 'node_modules', '.cache', 'herald')
 mkdirSync(dir, { recursive: true })
-// run.mjs stops a ceiling with SIGTERM once it is done: exit normally, so the bundle is removed.
+// run.mjs stops a ceiling with SIGTERM once it is done: exit normally, so the bundle is removed
+// (one left by a killed ceiling is swept by the next `herald` start, see bin/herald.mjs).
 process.once('SIGTERM', () => process.exit(143))
 const outfile = join(dir, `ceiling-${process.pid}-${randomBytes(4).toString('hex')}.mjs`)
 process.once('exit', () => rmSync(outfile, { force: true }))
