@@ -26,6 +26,7 @@ import { createApp } from '../http/app.tsx'
 import { fastAnswer } from '../http/cached-page.ts'
 import { startDeliveryLoop, type DeliveryLoop } from './delivery-loop.ts'
 import { startMaintenanceClock } from './maintenance-clock.ts'
+import { sendWithPrebuiltHead } from './prebuilt-head.node.ts'
 import { renderWithoutAsyncContext } from './render-context.node.ts'
 
 // Composition root for Node: the only place that picks Node implementations of the ports.
@@ -123,6 +124,12 @@ function answerFromCache(deps: Deps, req: IncomingMessage, res: ServerResponse):
     ifNoneMatch: req.headers['if-none-match'],
   })
   if (!answer) return false
+  if (
+    answer.status === 200 &&
+    answer.body &&
+    sendWithPrebuiltHead(res, answer.headers, answer.body)
+  )
+    return true
   res.writeHead(answer.status, answer.headers)
   res.end(answer.body ?? undefined)
   return true
