@@ -140,7 +140,7 @@ async function main() {
   // A second baseline: bare Hono answering with exactly the bytes and headers Herald sends for the
   // page. page ÷ same-bytes is what Herald's own work costs; same-bytes ÷ hello what the payload costs.
   // The page as Herald serves it once settled: a fresh render is sent with brotli quality 9 at
-  // once and swapped for quality 11 in the background (about a second later).
+  // once and swapped for quality 10 in the background (a fraction of a second later).
   let sample = await rawGet(`${herald.url}/`, { 'Accept-Encoding': ACCEPT_ENCODING })
   for (let tries = 0; tries < 20; tries++) {
     await sleep(500)

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { zlibCompressor } from '../../src/adapters/compress/zlib.node.ts'
 
 // Node's compressor (src/adapters/compress/zlib.node.ts): quality 9 brotli and gzip in libuv's
-// thread pool, quality 11 brotli ("polish") in a worker thread at the lowest CPU priority.
+// thread pool, quality 10 brotli ("polish") in a worker thread at the lowest CPU priority.
 
 function pageLike(rows: number): Uint8Array {
   let html = '<!doctype html><ul>'

@@ -6,11 +6,16 @@ import type { Compressor } from '../../app/ports.ts'
 const br = promisify(brotliCompress)
 const gz = promisify(gzip)
 
-// Pages are compressed once per render and served from cache. Quality 9 (about 20 ms on the
+// Pages are compressed once per render and served from cache. Quality 9 (about 15 ms on the
 // benchmark's 524 kB page, 19.1 kB out, in libuv's thread pool) is what a render waits for;
-// quality 11 (about 0.8 s of CPU, 15.9 kB out: 17 % less for every visitor) replaces it in the
+// quality 10 (about 0.12 s of CPU, 17.5 kB out: 8 % less for every visitor) replaces it in the
 // background, in a worker thread of its own that runs at the lowest CPU priority (nice 19, on
-// Linux): the polish takes CPU only when answering requests leaves some, never from them.
+// Linux), so the polish takes CPU only when answering requests leaves some. Not quality 11:
+// 16.0 kB, but 0.73 s of CPU for every render of a page whose bytes changed (every 30 s while an
+// incident is open, from the uptime of today), and even at nice 19 that cost the page about 5 % of
+// its throughput under load (BENCHMARKS.md, session 8).
+const POLISH_QUALITY = 10
+
 export const zlibCompressor: Compressor = {
   encodings: ['br', 'gzip'],
   async compress(body, encoding) {
@@ -25,7 +30,7 @@ export const zlibCompressor: Compressor = {
   },
 }
 
-// The worker: one message in (the page's bytes, copied), one out (the brotli 11 bytes,
+// The worker: one message in (the page's bytes, copied), one out (the polished brotli bytes,
 // transferred). Linux keeps a nice value per thread; /proc/thread-self names this one.
 const POLISH_WORKER = `
 const { parentPort } = require('node:worker_threads')
@@ -38,7 +43,7 @@ parentPort.on('message', ({ id, body }) => {
   try {
     const out = brotliCompressSync(body, {
       params: {
-        [constants.BROTLI_PARAM_QUALITY]: 11,
+        [constants.BROTLI_PARAM_QUALITY]: ${POLISH_QUALITY},
         [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength,
       },
     })
