@@ -9,12 +9,14 @@ const gz = promisify(gzip)
 // Pages are compressed once per render and served from cache. Quality 9 (about 15 ms on the
 // benchmark's 524 kB page, 19.1 kB out, in libuv's thread pool) is what a render waits for;
 // quality 10 (about 0.12 s of CPU, 17.5 kB out: 8 % less for every visitor) replaces it in the
-// background, in a worker thread of its own that runs at the lowest CPU priority (nice 19, on
-// Linux), so the polish takes CPU only when answering requests leaves some. Not quality 11:
-// 16.0 kB, but 0.73 s of CPU for every render of a page whose bytes changed (every 30 s while an
-// incident is open, from the uptime of today), and even at nice 19 that cost the page about 5 % of
-// its throughput under load (BENCHMARKS.md, session 8).
+// background, in a worker thread of its own, five nice steps below the process (on Linux).
+// - Not quality 11: 16.0 kB, but 0.73 s of CPU for every render whose bytes changed (every 30 s
+//   while an incident is open: today's uptime moves), in the hour the page is busiest.
+// - Not nice 19: under a refresh storm that thread got almost no CPU, so the polish landed only
+//   after the storm and every visitor until then got the larger quality 9 bytes. At nice 5 the
+//   0.12 s lands within a second or so. Both measured in BENCHMARKS.md (session 8).
 const POLISH_QUALITY = 10
+const POLISH_NICENESS = 5
 
 export const zlibCompressor: Compressor = {
   encodings: ['br', 'gzip'],
@@ -37,7 +39,8 @@ const { parentPort } = require('node:worker_threads')
 const { brotliCompressSync, constants } = require('node:zlib')
 try {
   const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop())
-  if (tid > 0) require('node:os').setPriority(tid, 19)
+  const os = require('node:os')
+  if (tid > 0) os.setPriority(tid, Math.min(19, os.getPriority(0) + ${POLISH_NICENESS}))
 } catch {}
 parentPort.on('message', ({ id, body }) => {
   try {
