@@ -7,13 +7,12 @@ import {
 
 // The fast lane's answers reuse a few header records millions of times. `res.writeHead()` would
 // validate every name and value with regular expressions and rebuild the header block on every
-// response (in `_storeHeader`, whose inline caches every other route also feeds); that was about a
-// tenth of the lane's CPU. Here the block is validated and built once per record, and each
+// response; that was about a tenth of the lane's CPU. Here the block is validated and built once per record, and each
 // response only adds what Node adds per response: Date and the keep-alive lines.
 //
 // It sets `_header`, the field `writeHead()` itself leaves the finished block in; `end()` then
 // sends block and body in one write, as it does after `writeHead()`. That field and the
-// keep-alive state read below are Node's internals (stable since Node 12, still there in 24), so
+// keep-alive state read below are Node's internals (as in Node 20's _http_outgoing.js), so
 // every use checks that they look as expected and leaves anything unusual to `writeHead()`:
 // `test/runtime/prebuilt-head.test.ts` compares the bytes on the wire with `writeHead()`'s.
 
@@ -45,11 +44,11 @@ const NODE_OWNED = new Set([
 
 const heads = new WeakMap<Readonly<Record<string, string>>, string | null>()
 
-/** The status line and the record's headers, validated as writeHead() would; null: not ours. */
-function headOf(status: number, headers: Readonly<Record<string, string>>): string | null {
+/** A 200's status line and the record's headers, validated as writeHead() would; null: not ours. */
+function headOf(headers: Readonly<Record<string, string>>): string | null {
   let head = heads.get(headers)
   if (head !== undefined) return head
-  head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'unknown'}\r\n`
+  head = `HTTP/1.1 200 ${STATUS_CODES[200]}\r\n`
   let sized = false
   for (const name of Object.keys(headers)) {
     const value = headers[name]!
@@ -122,7 +121,7 @@ export function sendWithPrebuiltHead(
     res.statusMessage
   )
     return false
-  const head = headOf(200, headers)
+  const head = headOf(headers)
   if (head === null || res.getHeaderNames().length > 0) return false
   // The whole block is kept, flat, until the Date text changes: a fresh concatenation would be
   // built and flattened again by every write.

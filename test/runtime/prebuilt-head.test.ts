@@ -45,7 +45,7 @@ async function start(setup: (s: Server) => void = () => {}): Promise<number> {
   return typeof address === 'object' && address ? address.port : 0
 }
 
-/** Writes `requests` on one connection and reads until the server closes it or `expect` bytes. */
+/** Writes `requests` on one connection; reads until `answers` answers arrived or the server closed it. */
 function exchange(port: number, requests: string, answers: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => socket.write(requests))
