@@ -10,7 +10,12 @@ export const nodeSecrets: Secrets = {
   async sha256(text) {
     return createHash('sha256').update(text, 'utf8').digest('hex')
   },
+  // A string goes to OpenSSL as UTF-8 directly: a fan-out signs one ~2 kB body per subscriber,
+  // and encoding each into a Uint8Array first was a tenth of the signing's cost.
   async hmacSha256(key, message) {
-    return new Uint8Array(createHmac('sha256', key).update(message).digest())
+    const hmac = createHmac('sha256', key)
+    return new Uint8Array(
+      (typeof message === 'string' ? hmac.update(message, 'utf8') : hmac.update(message)).digest(),
+    )
   },
 }

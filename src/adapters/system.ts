@@ -79,7 +79,11 @@ export const webSecrets: Secrets = {
 }
 
 /** WebCrypto HMAC-SHA256: runs on every runtime. */
-async function subtleHmacSha256(key: Uint8Array, message: Uint8Array): Promise<Uint8Array> {
+async function subtleHmacSha256(
+  key: Uint8Array,
+  message: Uint8Array | string,
+): Promise<Uint8Array> {
+  const bytes = typeof message === 'string' ? new TextEncoder().encode(message) : message
   const cryptoKey = await crypto.subtle.importKey(
     'raw',
     key as Uint8Array<ArrayBuffer>,
@@ -88,6 +92,6 @@ async function subtleHmacSha256(key: Uint8Array, message: Uint8Array): Promise<U
     ['sign'],
   )
   return new Uint8Array(
-    await crypto.subtle.sign('HMAC', cryptoKey, message as Uint8Array<ArrayBuffer>),
+    await crypto.subtle.sign('HMAC', cryptoKey, bytes as Uint8Array<ArrayBuffer>),
   )
 }

@@ -5,6 +5,7 @@ import type {
   SubscriberState,
 } from '../domain/enums.ts'
 import type {
+  Addressee,
   ApiToken,
   AuditEntry,
   Broadcast,
@@ -43,8 +44,8 @@ export interface Secrets {
   bytes(count: number): Uint8Array
   /** Hex SHA-256 of a string: how session and API tokens are stored. */
   sha256(text: string): Promise<string>
-  /** HMAC-SHA256 of `message` under `key` (webhook signatures). */
-  hmacSha256(key: Uint8Array, message: Uint8Array): Promise<Uint8Array>
+  /** HMAC-SHA256 of `message` (a string is taken as UTF-8) under `key` (webhook signatures). */
+  hmacSha256(key: Uint8Array, message: Uint8Array | string): Promise<Uint8Array>
 }
 
 export interface PasswordHasher {
@@ -204,7 +205,8 @@ export interface Store {
   getSubscriberByTarget(channel: SubscriberChannel, target: string): Promise<Subscriber | null>
   getSubscriberByManageToken(token: string): Promise<Subscriber | null>
   getSubscriberByConfirmHash(hash: string): Promise<Subscriber | null>
-  getSubscribersByIds(ids: string[]): Promise<Subscriber[]>
+  /** The subscribers claimed deliveries go to, without their scopes (expansion applied them). */
+  getAddressees(ids: string[]): Promise<Addressee[]>
   listSubscribers(query?: SubscriberQuery): Promise<Subscriber[]>
   countSubscribers(query?: SubscriberQuery): Promise<number>
   /** Active subscribers who would hear about an event touching these components (none: all). */
@@ -353,6 +355,8 @@ export type HttpAttempt =
 
 export interface HttpSender {
   post(url: string, request: HttpRequestSpec): Promise<HttpAttempt>
+  /** Releases connections (and, on Node, the sending thread) at shutdown. */
+  close?(): Promise<void>
 }
 
 /**

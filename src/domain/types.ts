@@ -168,6 +168,9 @@ export interface Subscriber {
   unsubscribedAt: Millis | null
 }
 
+/** A subscriber as the dispatcher needs it: who and how, not which components (expansion chose). */
+export type Addressee = Omit<Subscriber, 'componentIds' | 'groupIds'>
+
 /** One thing to tell subscribers about, written in the same write set as its cause. */
 export interface Broadcast {
   id: string

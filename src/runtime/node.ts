@@ -170,7 +170,7 @@ export async function startNodeServer(
         server.close(() => {
           maintenanceClock.stop()
           void loop.stop().then(async () => {
-            await deps.mailer.close?.()
+            await Promise.all([deps.mailer.close?.(), deps.http.close?.()])
             database.close()
             resolve()
           })

@@ -1,4 +1,16 @@
-import { and, asc, count, desc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm'
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  gt,
+  inArray,
+  or,
+  sql,
+  type SQL,
+  type SQLWrapper,
+} from 'drizzle-orm'
 import type {
   Change,
   CapturedMail,
@@ -7,7 +19,7 @@ import type {
   SubscriberQuery,
 } from '../../app/ports.ts'
 import { DELIVERY_STATES } from '../../domain/enums.ts'
-import type { Broadcast, Delivery, Subscriber } from '../../domain/types.ts'
+import type { Addressee, Broadcast, Delivery, Subscriber } from '../../domain/types.ts'
 import type { SqliteDb, WriteQuery } from './drizzle-store.ts'
 import * as s from './schema.ts'
 
@@ -16,6 +28,8 @@ import * as s from './schema.ts'
 // is one UPDATE … RETURNING), so no subscriber list ever passes through memory whole.
 
 const CHUNK = 90
+// Ids per json_each() parameter: one statement for a whole claim batch.
+const ID_LIST = 1000
 function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = []
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
@@ -60,16 +74,80 @@ export function createBroadcastStore(db: SqliteDb) {
   const isAsync = (db as unknown as { resultKind: string }).resultKind === 'async'
   const raw = (query: SQL): WriteQuery => (isAsync ? db.run(query) : { run: () => db.run(query) })
 
+  // The dispatcher's own statements run once per batch of a fan-out, all the time it runs: they
+  // are prepared once, and id lists cross as one JSON parameter (json_each), so a batch is one
+  // statement whatever its size (D1 allows 100 bound parameters; this needs one). Building a
+  // drizzle query and preparing it cost more than SQLite's own work on these.
+  const idsIn = (column: SQLWrapper) =>
+    sql`${column} in (select value from json_each(${sql.placeholder('ids')}))`
+  const hot = {
+    claim: db
+      .update(s.deliveries)
+      .set({
+        state: 'sending',
+        leaseUntil: sql`${sql.placeholder('leaseUntil')}`,
+        attempts: sql`${s.deliveries.attempts} + 1`,
+        updatedAt: sql`${sql.placeholder('now')}`,
+      })
+      .where(
+        inArray(
+          s.deliveries.id,
+          sql`(select d.id from ${s.deliveries} d indexed by deliveries_open_due_idx
+            where d.state in ('pending', 'retrying') and d.next_attempt_at <= ${sql.placeholder('now')}
+            and not exists (select 1 from ${s.deliveries} e
+              where e.subscriber_id = d.subscriber_id and e.incident_id = d.incident_id
+              and e.id < d.id and e.state not in ('delivered', 'dead'))
+            order by d.next_attempt_at, d.id limit ${sql.placeholder('limit')})`,
+        ),
+      )
+      .returning()
+      .prepare(),
+    reclaim: db
+      .update(s.deliveries)
+      .set({
+        state: 'retrying',
+        leaseUntil: null,
+        updatedAt: sql`${sql.placeholder('now')}`,
+        lastError: 'sender stopped before recording an outcome',
+      })
+      .where(
+        and(
+          eq(s.deliveries.state, 'sending'),
+          sql`${s.deliveries.leaseUntil} < ${sql.placeholder('now')}`,
+        ),
+      )
+      .returning({ id: s.deliveries.id })
+      .prepare(),
+    subscribers: db.select().from(s.subscribers).where(idsIn(s.subscribers.id)).prepare(),
+    scopes: db
+      .select()
+      .from(s.subscriberScopes)
+      .where(idsIn(s.subscriberScopes.subscriberId))
+      .prepare(),
+    delivered: db
+      .update(s.deliveries)
+      .set({
+        state: 'delivered',
+        leaseUntil: null,
+        updatedAt: sql`${sql.placeholder('at')}`,
+        deliveredAt: sql`${sql.placeholder('at')}`,
+        lastError: null,
+        lastStatus: sql`${sql.placeholder('status')}`,
+      })
+      .where(idsIn(s.deliveries.id))
+      .prepare(),
+  }
+
   const attachScopes = async (rows: SubscriberRow[]): Promise<Subscriber[]> => {
     if (rows.length === 0) return []
     const byId = new Map(
       rows.map((r) => [r.id, { components: [] as string[], groups: [] as string[] }]),
     )
-    for (const ids of chunks(rows.map((r) => r.id))) {
-      const scopes = await db
-        .select()
-        .from(s.subscriberScopes)
-        .where(inArray(s.subscriberScopes.subscriberId, ids))
+    for (const ids of chunks(
+      rows.map((r) => r.id),
+      ID_LIST,
+    )) {
+      const scopes = await hot.scopes.all({ ids: JSON.stringify(ids) })
       for (const sc of scopes) {
         const entry = byId.get(sc.subscriberId)
         if (!entry) continue
@@ -204,19 +282,23 @@ export function createBroadcastStore(db: SqliteDb) {
             .where(eq(s.deliveries.id, change.id)),
         ]
       case 'delivery.delivered':
-        return chunks(change.ids).map((ids) =>
-          db
-            .update(s.deliveries)
-            .set({
-              state: 'delivered',
-              leaseUntil: null,
-              updatedAt: change.at,
-              deliveredAt: change.at,
-              lastError: null,
-              lastStatus: change.status,
-            })
-            .where(inArray(s.deliveries.id, ids)),
-        )
+        return chunks(change.ids, ID_LIST).map((ids) => {
+          const values = { ids: JSON.stringify(ids), at: change.at, status: change.status }
+          // D1's batch() takes query builders, not prepared statements.
+          return isAsync
+            ? db
+                .update(s.deliveries)
+                .set({
+                  state: 'delivered',
+                  leaseUntil: null,
+                  updatedAt: change.at,
+                  deliveredAt: change.at,
+                  lastError: null,
+                  lastStatus: change.status,
+                })
+                .where(sql`${s.deliveries.id} in (select value from json_each(${values.ids}))`)
+            : { run: () => hot.delivered.run(values) }
+        })
       case 'delivery.replay':
         return chunks(change.ids).map((ids) =>
           db
@@ -268,11 +350,13 @@ export function createBroadcastStore(db: SqliteDb) {
         .where(eq(s.subscribers.confirmTokenHash, hash))
       return (await attachScopes(rows))[0] ?? null
     },
-    async getSubscribersByIds(ids: string[]) {
-      const out: Subscriber[] = []
-      for (const part of chunks([...new Set(ids)])) {
-        const rows = await db.select().from(s.subscribers).where(inArray(s.subscribers.id, part))
-        out.push(...(await attachScopes(rows)))
+    async getAddressees(ids: string[]) {
+      const out: Addressee[] = []
+      for (const part of chunks([...new Set(ids)], ID_LIST)) {
+        for (const { targetKey: _k, ...row } of await hot.subscribers.all({
+          ids: JSON.stringify(part),
+        }))
+          out.push(row)
       }
       return out
     },
@@ -351,40 +435,11 @@ export function createBroadcastStore(db: SqliteDb) {
 
     async claimDeliveries(now: number, leaseUntil: number, limit: number): Promise<Delivery[]> {
       // One statement: choosing and leasing cannot interleave with another sender's claim.
-      const rows = await db
-        .update(s.deliveries)
-        .set({
-          state: 'sending',
-          leaseUntil,
-          attempts: sql`${s.deliveries.attempts} + 1`,
-          updatedAt: now,
-        })
-        .where(
-          inArray(
-            s.deliveries.id,
-            sql`(select d.id from ${s.deliveries} d indexed by deliveries_open_due_idx
-              where d.state in ('pending', 'retrying') and d.next_attempt_at <= ${now}
-              and not exists (select 1 from ${s.deliveries} e
-                where e.subscriber_id = d.subscriber_id and e.incident_id = d.incident_id
-                and e.id < d.id and e.state not in ('delivered', 'dead'))
-              order by d.next_attempt_at, d.id limit ${limit})`,
-          ),
-        )
-        .returning()
+      const rows = await hot.claim.all({ now, leaseUntil, limit })
       return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     },
     async reclaimExpiredLeases(now: number) {
-      const rows = await db
-        .update(s.deliveries)
-        .set({
-          state: 'retrying',
-          leaseUntil: null,
-          updatedAt: now,
-          lastError: 'sender stopped before recording an outcome',
-        })
-        .where(and(eq(s.deliveries.state, 'sending'), sql`${s.deliveries.leaseUntil} < ${now}`))
-        .returning({ id: s.deliveries.id })
-      return rows.length
+      return (await hot.reclaim.all({ now })).length
     },
     async nextDeliveryDue() {
       const [row] = await db
@@ -403,6 +458,9 @@ export function createBroadcastStore(db: SqliteDb) {
       if (q.subscriberId) conds.push(eq(s.deliveries.subscriberId, q.subscriberId))
       if (q.broadcastId) conds.push(eq(s.deliveries.broadcastId, q.broadcastId))
       if (q.state) conds.push(eq(s.deliveries.state, q.state))
+      // Spelled out so SQLite may use the partial index of failures (it does not infer it).
+      if (q.state === 'retrying' || q.state === 'dead')
+        conds.push(inArray(s.deliveries.state, ['retrying', 'dead']))
       return db
         .select()
         .from(s.deliveries)

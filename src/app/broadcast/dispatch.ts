@@ -1,4 +1,4 @@
-import type { Broadcast, Delivery, Subscriber } from '../../domain/types.ts'
+import type { Addressee, Broadcast, Delivery } from '../../domain/types.ts'
 import type { Deps } from '../deps.ts'
 import { getSettings } from '../get-settings.ts'
 import type { Change, HttpAttempt, SendOutcome } from '../ports.ts'
@@ -143,7 +143,7 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
 
   const sendOne = async (
     d: Delivery,
-    sub: Subscriber | undefined,
+    sub: Addressee | undefined,
     ctx: { base: string; identity: MailIdentity; now: number },
   ): Promise<Verdict> => {
     if (!sub) return { state: 'dead', reason: 'subscriber removed', status: null }
@@ -200,7 +200,7 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
     return judgeHttp(attempt, deps.clock.now())
   }
 
-  const settle = (d: Delivery, sub: Subscriber | undefined, v: Verdict, now: number): Change[] => {
+  const settle = (d: Delivery, sub: Addressee | undefined, v: Verdict, now: number): Change[] => {
     const changes: Change[] = []
     if (v.state === 'delivered') {
       changes.push({
@@ -259,7 +259,7 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
   type Ctx = { base: string; identity: MailIdentity; now: number }
   interface Job {
     d: Delivery
-    sub: Subscriber | undefined
+    sub: Addressee | undefined
     ctx: Ctx
   }
 
@@ -270,10 +270,7 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
     const claimed = await deps.store.claimDeliveries(now, now + opts.leaseMs, opts.claimBatch)
     if (claimed.length === 0) return []
     const subs = new Map(
-      (await deps.store.getSubscribersByIds(claimed.map((d) => d.subscriberId))).map((s) => [
-        s.id,
-        s,
-      ]),
+      (await deps.store.getAddressees(claimed.map((d) => d.subscriberId))).map((s) => [s.id, s]),
     )
     const settings = await getSettings(deps)
     const ctx = { base: pageBaseUrl(deps, settings), identity: mailIdentity(deps, settings), now }
@@ -281,7 +278,7 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
   }
 
   /** Sends one delivery and returns its outcome as changes; `quarantined` collects subscribers. */
-  const deliver = async (job: Job, quarantined: Subscriber[]): Promise<Change[]> => {
+  const deliver = async (job: Job, quarantined: Addressee[]): Promise<Change[]> => {
     const { d, sub, ctx } = job
     let verdict: Verdict
     try {
@@ -308,7 +305,7 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
   }
 
   /** Records outcomes in one write, then says which subscribers were quarantined. */
-  const record = async (changes: Change[], quarantined: Subscriber[], ctx: Ctx) => {
+  const record = async (changes: Change[], quarantined: Addressee[], ctx: Ctx) => {
     await deps.store.commit(batchDelivered(changes))
     for (const sub of quarantined)
       deps.log.warn('webhook subscriber quarantined after repeated failures', {
@@ -335,7 +332,7 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
     let failure: unknown = null
     let sent = 0
     let pending: Change[] = []
-    let pendingQuarantined: Subscriber[] = []
+    let pendingQuarantined: Addressee[] = []
     let lastCtx: Ctx | null = null
     let writes: Promise<void> = Promise.resolve()
 
@@ -430,7 +427,7 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
 /** The page owner is told by e-mail (and the console shows the quarantined state). */
 async function tellOwners(
   deps: D,
-  subs: Subscriber[],
+  subs: Addressee[],
   ctx: { base: string; identity: MailIdentity },
 ): Promise<void> {
   const owners = (await deps.store.listUsers()).filter((u) => u.role === 'owner')

@@ -36,7 +36,6 @@ export function generateWebhookSecret(randomBytes: Uint8Array): string {
 // each secret is decoded once. Bounded, and started over when full.
 const KEYS_KEPT = 10_000
 const keys = new Map<string, Uint8Array>()
-const encoder = new TextEncoder()
 
 function keyOf(secret: string): Uint8Array {
   const known = keys.get(secret)
@@ -50,8 +49,8 @@ function keyOf(secret: string): Uint8Array {
   return key
 }
 
-/** HMAC-SHA256 over raw bytes; Secrets.hmacSha256 fits. */
-export type Hmac = (key: Uint8Array, message: Uint8Array) => Promise<Uint8Array>
+/** HMAC-SHA256 over a UTF-8 string; Secrets.hmacSha256 fits. */
+export type Hmac = (key: Uint8Array, message: string) => Promise<Uint8Array>
 
 export interface SignWebhookInput {
   /** Every active secret: during a rotation both the old and the new key sign. */
@@ -76,10 +75,11 @@ export async function signWebhook(input: SignWebhookInput): Promise<Record<strin
   }
   if (id === '' || /[\s,]/.test(id)) throw new Error('webhook id must be non-empty without spaces')
 
-  const content = encoder.encode(`${id}.${timestamp}.${body}`)
-  const signatures = await Promise.all(
-    secrets.map(async (secret) => `v1,${toBase64(await input.hmac(keyOf(secret), content))}`),
-  )
+  const content = `${id}.${timestamp}.${body}`
+  const sign = async (secret: string) => `v1,${toBase64(await input.hmac(keyOf(secret), content))}`
+  // One secret but during a rotation: no Promise.all for the common case.
+  const signatures =
+    secrets.length === 1 ? [await sign(secrets[0]!)] : await Promise.all(secrets.map(sign))
   return {
     'webhook-id': id,
     'webhook-timestamp': String(timestamp),

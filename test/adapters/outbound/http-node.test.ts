@@ -316,6 +316,53 @@ describe('the Node webhook sender delivers', () => {
     expect(r.connections()).toBe(0)
   })
 
+  it('gives each of many sends in flight at once its own answer', async () => {
+    // Requests cross to the sending thread and answers come back in batches: every answer must
+    // still reach the send it belongs to.
+    const ok = await receiver()
+    const busy = await receiver({ reply: { status: 503, headers: { 'retry-after': '7' } } })
+    const s = sender({ allowedHosts: ['127.0.0.1'] })
+
+    const attempts = await Promise.all(
+      Array.from({ length: 120 }, (_, i) =>
+        s.post(`${i % 3 === 0 ? busy.origin : ok.origin}/${i}`, request(`{"n":${i}}`)),
+      ),
+    )
+
+    attempts.forEach((attempt, i) =>
+      expect(attempt).toEqual(
+        i % 3 === 0
+          ? { kind: 'response', status: 503, retryAfter: '7' }
+          : { kind: 'response', status: 204, retryAfter: null },
+      ),
+    )
+    expect(busy.requests.map((q) => q.url).sort()).toEqual(
+      Array.from({ length: 40 }, (_, k) => `/${k * 3}`).sort(),
+    )
+    expect(ok.requests).toHaveLength(80)
+    for (const q of [...ok.requests, ...busy.requests])
+      expect(q.body).toBe(`{"n":${q.url.slice(1)}}`)
+  })
+
+  it('reports a send cut short by close() as an error worth retrying, and sends again after', async () => {
+    const hang = await receiver({ reply: 'hang' })
+    const ok = await receiver()
+    const s = sender({ allowedHosts: ['127.0.0.1'] })
+
+    const inFlight = s.post(`${hang.origin}/`, request('{}', 10_000))
+    while (hang.requests.length === 0) await new Promise((r) => setTimeout(r, 5))
+    await s.close()
+
+    const attempt = await inFlight
+    expect(attempt.kind).toBe('error')
+    // A new thread takes over for the next send.
+    expect(await s.post(`${ok.origin}/`, request())).toEqual({
+      kind: 'response',
+      status: 204,
+      retryAfter: null,
+    })
+  })
+
   it('reuses a kept-alive connection for consecutive deliveries', async () => {
     const r = await receiver()
     const s = sender({ allowedHosts: ['127.0.0.1'] })

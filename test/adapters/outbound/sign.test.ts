@@ -123,6 +123,13 @@ describe('the two Secrets implementations', () => {
       expect(await nodeSecrets.hmacSha256(key, message)).toEqual(
         await webSecrets.hmacSha256(key, message),
       )
+      // A string is signed as its UTF-8 bytes, by both.
+      expect(await nodeSecrets.hmacSha256(key, text)).toEqual(
+        await webSecrets.hmacSha256(key, message),
+      )
+      expect(await webSecrets.hmacSha256(key, text)).toEqual(
+        await webSecrets.hmacSha256(key, message),
+      )
       expect(await nodeSecrets.sha256(text)).toBe(await webSecrets.sha256(text))
     }
   })

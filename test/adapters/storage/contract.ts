@@ -407,18 +407,39 @@ export function runStorageContract(driver: string, factory: StoreFactory) {
           ['d_b1_s2', 'sending', 1],
           ['d_b1_s6', 'sending', 1],
         ])
+        // The dispatcher reads whom to send to, once per subscriber, without scopes.
+        const addressees = await store.getAddressees(['s6', 's1', 's1', 'gone'])
+        expect(addressees.map((a) => a.id).sort()).toEqual(['s1', 's6'])
+        const s6 = addressees.find((a) => a.id === 's6')!
+        const {
+          componentIds: _c,
+          groupIds: _g,
+          ...expected
+        } = sub('s6', {
+          allComponents: false,
+          groupIds: ['g1'],
+        })
+        expect(s6).toEqual(expected)
         await store.commit([
           {
             type: 'delivery.delivered',
             ids: ['d_b1_s1', 'd_b1_s2', 'd_b1_s6'],
             at: T0 + 4000,
-            status: null,
+            status: 204,
           },
         ])
         expect((await store.deliveryCounts(['b1'])).get('b1')).toMatchObject({
           delivered: 3,
           pending: 0,
         })
+        expect(
+          (await store.listDeliveries({ broadcastId: 'b1' })).map((d) => [
+            d.state,
+            d.deliveredAt,
+            d.lastStatus,
+            d.leaseUntil,
+          ]),
+        ).toEqual(Array(3).fill(['delivered', T0 + 4000, 204, null]))
 
         // A broadcast that names no component goes to every active subscriber, scoped or not.
         await store.commit([
@@ -447,6 +468,17 @@ export function runStorageContract(driver: string, factory: StoreFactory) {
         expect(
           (await store.listDeliveries({ broadcastId: 'b2' })).map((d) => d.subscriberId).sort(),
         ).toEqual(['s1', 's2', 's3', 's5', 's6', 's7'])
+
+        // A sender that stops holding leases: they run out, and the deliveries are due again.
+        expect(await store.claimDeliveries(T0 + 22_000, T0 + 30_000, 4)).toHaveLength(4)
+        expect(await store.reclaimExpiredLeases(T0 + 29_999)).toBe(0)
+        expect(await store.reclaimExpiredLeases(T0 + 30_001)).toBe(4)
+        const retrying = await store.listDeliveries({ state: 'retrying' })
+        expect(retrying).toHaveLength(4)
+        expect(retrying.every((d) => d.broadcastId === 'b2' && d.leaseUntil === null)).toBe(true)
+        expect(retrying[0]!.lastError).toBe('sender stopped before recording an outcome')
+        expect(await store.listDeliveries({ state: 'dead' })).toEqual([])
+        expect(await store.listDeliveries({ state: 'pending' })).toHaveLength(2)
       }))
   })
 }

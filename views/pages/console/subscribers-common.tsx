@@ -5,7 +5,7 @@ import {
   type SubscriberState,
 } from '../../../src/domain/enums.ts'
 import { visibleTarget } from '../../../src/app/list-subscribers.ts'
-import type { Delivery, Subscriber } from '../../../src/domain/types.ts'
+import type { Addressee, Delivery, Subscriber } from '../../../src/domain/types.ts'
 import { Time } from '../../partials/console/common.tsx'
 
 // Pieces shared by the subscriber pages: state badges, the scope summary, form rows with their
@@ -113,7 +113,7 @@ export function described(id: string, error: string | undefined, hint = false) {
 export interface DeliveryRow {
   delivery: Delivery
   /** Shown in the per-broadcast list; absent on a subscriber's own page. */
-  subscriber?: Subscriber | null
+  subscriber?: Addressee | null
 }
 
 /** Deliveries with their state, attempts and the last failure, timestamps in the page's zone. */

@@ -326,7 +326,7 @@ subscribersRoutes.get('/deliveries', requireUser(), async (c) => {
     timeZone(c),
   ])
   const subs = new Map(
-    (await store.getSubscribersByIds(deliveries.map((d) => d.subscriberId))).map((s) => [s.id, s]),
+    (await store.getAddressees(deliveries.map((d) => d.subscriberId))).map((s) => [s.id, s]),
   )
   const brCounts = broadcast ? counts?.get(broadcast.id) : undefined
   return c.html(
