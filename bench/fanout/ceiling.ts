@@ -72,6 +72,6 @@ if (job.mode === 'mail') {
     if (attempt.kind !== 'response') return attempt.reason
     return attempt.status >= 200 && attempt.status < 300 ? null : `HTTP ${attempt.status}`
   })
-  sender.close()
+  await sender.close()
 }
 process.exit(0)

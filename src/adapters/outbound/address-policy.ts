@@ -231,13 +231,24 @@ function splitHostPort(text: string): { host: string; port: string | null } {
  * any port; an entry with a port (`localhost:8080`, `[::1]:8080`) matches only that port.
  */
 export function hostAllowed(host: string, allowedHosts: readonly string[]): boolean {
+  if (allowedHosts.length === 0) return false
   const target = splitHostPort(host)
   if (target.host === '') return false
-  return allowedHosts.some((entry) => {
-    if (entry.trim() === '') return false
-    const allowed = splitHostPort(entry)
-    return allowed.host === target.host && (allowed.port === null || allowed.port === target.port)
-  })
+  return parsedEntries(allowedHosts).some(
+    (allowed) =>
+      allowed.host === target.host && (allowed.port === null || allowed.port === target.port),
+  )
+}
+
+// A sender checks every URL of a fan-out against the same list: each list is parsed once.
+const parsedLists = new WeakMap<readonly string[], { host: string; port: string | null }[]>()
+function parsedEntries(list: readonly string[]) {
+  let parsed = parsedLists.get(list)
+  if (!parsed) {
+    parsed = list.filter((entry) => entry.trim() !== '').map(splitHostPort)
+    parsedLists.set(list, parsed)
+  }
+  return parsed
 }
 
 export type UrlCheck =

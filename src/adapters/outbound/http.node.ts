@@ -57,7 +57,7 @@ interface Outbound {
   addresses: LookupAddress[]
   /** What is left of the deadline, and the deadline as the caller gave it (for the message). */
   timeoutMs: number
-  timeoutLabel: string
+  deadlineMs: number
   servername?: string
 }
 
@@ -104,7 +104,8 @@ const send = (r) => {
   // One deadline for connect, TLS, headers and body. Once a status has arrived a stalled body
   // does not turn the answer into a timeout.
   const timer = setTimeout(() => {
-    finish(response || { kind: 'error', reason: 'timeout after ' + r.timeoutLabel + 's' })
+    const seconds = String(Number((r.deadlineMs / 1000).toFixed(3)))
+    finish(response || { kind: 'error', reason: 'timeout after ' + seconds + 's' })
     if (req) req.destroy()
   }, r.timeoutMs)
   const addresses = r.addresses
@@ -219,10 +220,11 @@ export function createNodeHttpSender(opts: NodeHttpSenderOptions): NodeHttpSende
     if (!target.ok) return { kind: 'refused', reason: target.reason }
     const { url, hostname, port, allowlisted } = target
     const startedAt = performance.now()
-    const timeoutLabel = seconds(request.timeoutMs)
 
     const resolved = await resolveWithin(hostname, resolveAll, request.timeoutMs)
-    if ('timeout' in resolved) return { kind: 'error', reason: `timeout after ${timeoutLabel}s` }
+    if ('timeout' in resolved) {
+      return { kind: 'error', reason: `timeout after ${seconds(request.timeoutMs)}s` }
+    }
     if ('error' in resolved) return { kind: 'error', reason: describeError(resolved.error) }
     const addresses = resolved.addresses
     if (addresses.length === 0) return { kind: 'error', reason: `${hostname} has no addresses` }
@@ -253,7 +255,7 @@ export function createNodeHttpSender(opts: NodeHttpSenderOptions): NodeHttpSende
       body: request.body,
       addresses,
       timeoutMs: Math.max(1, request.timeoutMs - (performance.now() - startedAt)),
-      timeoutLabel,
+      deadlineMs: request.timeoutMs,
       // SNI may not carry an IP literal (RFC 6066).
       ...(isHttps && ipVersion(hostname) === 0 ? { servername: hostname } : {}),
     })
