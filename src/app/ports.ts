@@ -221,6 +221,8 @@ export interface Store {
     after: string | null,
     batchSize: number,
   ): Promise<string | null>
+  /** Matching subscribers the broadcast has not turned into deliveries yet (past its cursor). */
+  countAwaitingExpansion(broadcast: Broadcast): Promise<number>
   listBroadcastsFor(query: { incidentId?: string; eventIds?: string[] }): Promise<Broadcast[]>
   deliveryCounts(broadcastIds: string[]): Promise<Map<string, DeliveryCounts>>
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { CLI_ACTOR } from '../../src/app/actor.ts'
-import { createDispatcher } from '../../src/app/broadcast/dispatch.ts'
+import { createDispatcher, expandBroadcasts } from '../../src/app/broadcast/dispatch.ts'
 import { createComponent } from '../../src/app/components.ts'
 import { openIncident } from '../../src/app/open-incident.ts'
 import { postIncidentUpdate } from '../../src/app/post-incident-update.ts'
@@ -166,7 +166,7 @@ describe('delivery progress on the timeline', () => {
     const queued = progressBlock(page.text)
     expect(queued).toContain('hx-trigger="every 2s"')
     expect(queued).toContain(`hx-get="${fragment}"`)
-    expect(queued).toContain('Queued for delivery')
+    expect(queued).toContain('Queued for delivery to 2 subscribers')
 
     const dispatcher = createDispatcher(t.deps)
     await dispatcher.expand()
@@ -188,6 +188,36 @@ describe('delivery progress on the timeline', () => {
     expect(progressBlock((await client.get(`/console/incidents/${incident.id}`)).text)).toContain(
       'data-delivered-percent="100"',
     )
+  })
+
+  it('counts subscribers the dispatcher has not reached yet as pending while it expands', async () => {
+    t = createTestApp()
+    for (const n of [1, 2, 3, 4, 5]) await email(`ops${n}@example.com`)
+    const { incident, event } = await openIncident(t.deps, CLI_ACTOR, {
+      name: 'Checkout failing',
+      impact: 'major',
+      body: 'Looking.',
+    })
+    const { client } = await signedIn(t, 'viewer')
+    const fragment = `/console/incidents/${incident.id}/events/${event.id}/delivery`
+
+    // One batch of two expanded, and both delivered; three subscribers are still to come.
+    expect(await expandBroadcasts(t.deps, { expandBatch: 2, maxBatches: 1 })).toBe(1)
+    const first = await t.deps.store.listDeliveries({})
+    expect(first).toHaveLength(2)
+    await t.deps.store.commit([
+      { type: 'delivery.delivered', ids: first.map((d) => d.id), at: t.clock.now(), status: null },
+    ])
+    const partial = await client.get(fragment, HTMX)
+    expect(partial.text).toContain('2 of 5 delivered (40 %); still adding subscribers…')
+    expect(partial.text).toContain('data-delivered-percent="40"')
+    expect(partial.text).toContain('3 pending')
+    expect(partial.text).toContain('hx-trigger="every 2s"')
+
+    await createDispatcher(t.deps).drain()
+    const done = await client.get(fragment, HTMX)
+    expect(done.text).toContain('5 of 5 delivered (100 %)')
+    expect(done.text).not.toContain('hx-trigger')
   })
 
   it('names each failure’s reason and links to the broadcast’s failed deliveries', async () => {

@@ -405,6 +405,15 @@ export function createBroadcastStore(db: SqliteDb) {
         .offset(batchSize - 1)
       return rows[0]?.id ?? null
     },
+    async countAwaitingExpansion(b: Broadcast) {
+      if (b.expandedAt !== null) return 0
+      const after = b.expandedThrough
+      const [row] = await db
+        .select({ n: count() })
+        .from(s.subscribers)
+        .where(and(after === null ? undefined : gt(s.subscribers.id, after), matches(b)))
+      return row?.n ?? 0
+    },
     async listBroadcastsFor(q: { incidentId?: string; eventIds?: string[] }) {
       const conds: SQL[] = []
       if (q.incidentId) conds.push(eq(s.broadcasts.incidentId, q.incidentId))

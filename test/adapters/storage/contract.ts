@@ -376,6 +376,9 @@ export function runStorageContract(driver: string, factory: StoreFactory) {
             at: T0 + 2000,
           },
         ])
+        // The console counts who is still to come: s2 and s6 match and lie past the cursor.
+        expect(await store.countAwaitingExpansion(b)).toBe(3)
+        expect(await store.countAwaitingExpansion((await store.getBroadcast('b1'))!)).toBe(2)
         await store.commit([
           {
             type: 'broadcast.expand',
@@ -385,6 +388,7 @@ export function runStorageContract(driver: string, factory: StoreFactory) {
             at: T0 + 2000,
           },
         ])
+        expect(await store.countAwaitingExpansion((await store.getBroadcast('b1'))!)).toBe(0)
         // Running the last batch again (a crash before the cursor moved) adds nothing.
         await store.commit([
           {

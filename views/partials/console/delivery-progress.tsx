@@ -32,6 +32,8 @@ export function deliveredPercent(p: DeliveryProgress): number {
 function summary(p: DeliveryProgress): string {
   if (p.total === 0)
     return p.expanded ? 'No subscribers matched this update.' : 'Queued for delivery…'
+  if (!p.expanded && p.delivered === 0 && p.retrying === 0 && p.dead === 0)
+    return `Queued for delivery to ${p.total} ${p.total === 1 ? 'subscriber' : 'subscribers'}…`
   const head = `${p.delivered} of ${p.total} delivered (${deliveredPercent(p)} %)`
   if (p.complete) return p.dead ? `${head}; ${p.dead} failed.` : `${head}.`
   return p.expanded ? `${head}; sending…` : `${head}; still adding subscribers…`
