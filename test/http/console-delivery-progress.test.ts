@@ -147,19 +147,28 @@ describe('the composer says how many subscribers an update will reach', () => {
   })
 })
 
+/** Opens an incident (broadcast to everyone) and signs a viewer in to watch its progress. */
+async function openAndWatch() {
+  const { incident, event } = await openIncident(t.deps, CLI_ACTOR, {
+    name: 'Checkout failing',
+    impact: 'major',
+    body: 'Looking.',
+  })
+  const { client } = await signedIn(t, 'viewer')
+  return {
+    incident,
+    client,
+    fragment: `/console/incidents/${incident.id}/events/${event.id}/delivery`,
+  }
+}
+
 describe('delivery progress on the timeline', () => {
   it('polls while the broadcast is under way and stops at 100 % once everything arrived', async () => {
     t = createTestApp({ env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' } })
     const receiver = await hook([{ status: 204 }])
     await email('ops@example.com')
     await addSubscriber(t.deps, CLI_ACTOR, { channel: 'webhook', target: receiver.url })
-    const { incident, event } = await openIncident(t.deps, CLI_ACTOR, {
-      name: 'Checkout failing',
-      impact: 'major',
-      body: 'Looking.',
-    })
-    const { client } = await signedIn(t, 'viewer')
-    const fragment = `/console/incidents/${incident.id}/events/${event.id}/delivery`
+    const { incident, client, fragment } = await openAndWatch()
 
     // Posted, not yet picked up by the dispatcher.
     const page = await client.get(`/console/incidents/${incident.id}`)
@@ -193,13 +202,7 @@ describe('delivery progress on the timeline', () => {
   it('counts subscribers the dispatcher has not reached yet as pending while it expands', async () => {
     t = createTestApp()
     for (const n of [1, 2, 3, 4, 5]) await email(`ops${n}@example.com`)
-    const { incident, event } = await openIncident(t.deps, CLI_ACTOR, {
-      name: 'Checkout failing',
-      impact: 'major',
-      body: 'Looking.',
-    })
-    const { client } = await signedIn(t, 'viewer')
-    const fragment = `/console/incidents/${incident.id}/events/${event.id}/delivery`
+    const { client, fragment } = await openAndWatch()
 
     // One batch of two expanded, and both delivered; three subscribers are still to come.
     expect(await expandBroadcasts(t.deps, { expandBatch: 2, maxBatches: 1 })).toBe(1)
