@@ -37,7 +37,7 @@ const REASON_SAMPLE = 200
  * (80 %)" when a fifth of its 110,000 recipients had their update.
  */
 export function progressOf(b: Broadcast, counts: DeliveryCounts, awaiting = 0): DeliveryProgress {
-  const pending = counts.pending + counts.sending + (b.expandedAt === null ? awaiting : 0)
+  const pending = counts.pending + counts.sending + awaiting
   const total = pending + counts.retrying + counts.delivered + counts.dead
   const expanded = b.expandedAt !== null
   return {
@@ -99,7 +99,8 @@ export async function getIncidentDeliveryProgress(
   // Oldest first: should an event ever have two broadcasts, the latest one is shown.
   for (const b of broadcasts) {
     const c = counts.get(b.id)
-    if (c && b.eventId) out.set(b.eventId, progressOf(b, c, await awaitingOf(deps, b)))
+    if (c && b.eventId)
+      out.set(b.eventId, progressOf(b, c, await deps.store.countAwaitingExpansion(b)))
   }
   const withFailures = await Promise.all([...out.values()].map((p) => withReasons(deps, p)))
   return new Map(withFailures.map((p) => [p.eventId!, p]))
@@ -115,10 +116,5 @@ export async function getEventDeliveryProgress(
   if (!b) return null
   const counts = await deps.store.deliveryCounts([b.id])
   const c = counts.get(b.id)
-  return c ? withReasons(deps, progressOf(b, c, await awaitingOf(deps, b))) : null
-}
-
-/** Only a broadcast still being expanded has subscribers waiting (one count over the rest). */
-export function awaitingOf(deps: Pick<Deps, 'store'>, b: Broadcast): Promise<number> {
-  return b.expandedAt === null ? deps.store.countAwaitingExpansion(b) : Promise.resolve(0)
+  return c ? withReasons(deps, progressOf(b, c, await deps.store.countAwaitingExpansion(b))) : null
 }

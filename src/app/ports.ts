@@ -221,7 +221,7 @@ export interface Store {
     after: string | null,
     batchSize: number,
   ): Promise<string | null>
-  /** Matching subscribers the broadcast has not turned into deliveries yet (past its cursor). */
+  /** Matching subscribers the broadcast has not turned into deliveries yet (0 once expanded). */
   countAwaitingExpansion(broadcast: Broadcast): Promise<number>
   listBroadcastsFor(query: { incidentId?: string; eventIds?: string[] }): Promise<Broadcast[]>
   deliveryCounts(broadcastIds: string[]): Promise<Map<string, DeliveryCounts>>

@@ -11,9 +11,9 @@ import { checkAddress, checkUrl, ipVersion } from './address-policy.ts'
 // The checks run here; the HTTP exchange runs on a thread of its own. Writing and parsing HTTP is
 // most of a webhook's CPU (about 0.15 ms of 0.42 ms per delivery in the session-9 fan-out on a
 // slow machine); on the main thread it competed with the dispatcher's database work and with the
-// page. Requests cross in batches (one message per turn of the event loop, each way), so the hop
-// costs a few microseconds per request. The thread only ever receives addresses that passed the
-// checks: it connects to them and to nothing else.
+// page. Requests cross in batches (one message per turn of the event loop or per 16 requests,
+// each way), so the hop costs a few microseconds per request. The thread only ever receives
+// addresses that passed the checks: it connects to them and to nothing else.
 
 /** dns.lookup's `all: true` form; tests inject one to play DNS tricks. */
 export type ResolveAll = (
@@ -68,6 +68,7 @@ const HTTP_THREAD = `
 const { parentPort, workerData } = require('node:worker_threads')
 const http = require('node:http')
 const https = require('node:https')
+// Pooled sockets were connected to checked addresses, so keep-alive keeps the pinning.
 const agents = {
   http: new http.Agent({ keepAlive: true }),
   https: new https.Agent(Object.assign({ keepAlive: true }, workerData.ca ? { ca: workerData.ca } : {})),

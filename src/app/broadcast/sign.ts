@@ -77,7 +77,7 @@ export async function signWebhook(input: SignWebhookInput): Promise<Record<strin
 
   const content = `${id}.${timestamp}.${body}`
   const sign = async (secret: string) => `v1,${toBase64(await input.hmac(keyOf(secret), content))}`
-  // One secret but during a rotation: no Promise.all for the common case.
+  // One secret except during a rotation: no Promise.all for the common case.
   const signatures =
     secrets.length === 1 ? [await sign(secrets[0]!)] : await Promise.all(secrets.map(sign))
   return {

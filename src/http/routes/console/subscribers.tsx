@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import { awaitingOf, progressOf } from '../../../app/get-delivery-progress.ts'
+import { progressOf } from '../../../app/get-delivery-progress.ts'
 import { getSettings } from '../../../app/get-settings.ts'
 import { listSubscribers } from '../../../app/list-subscribers.ts'
 import {
@@ -329,7 +329,7 @@ subscribersRoutes.get('/deliveries', requireUser(), async (c) => {
     (await store.getAddressees(deliveries.map((d) => d.subscriberId))).map((s) => [s.id, s]),
   )
   const brCounts = broadcast ? counts?.get(broadcast.id) : undefined
-  const awaiting = broadcast ? await awaitingOf({ store }, broadcast) : 0
+  const awaiting = broadcast ? await store.countAwaitingExpansion(broadcast) : 0
   return c.html(
     <DeliveriesPage
       ctx={consoleCtx(c)}
