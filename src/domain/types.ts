@@ -185,6 +185,8 @@ export interface Broadcast {
   /** Last subscriber id expanded into deliveries (expansion walks subscribers by id). */
   expandedThrough: string | null
   expandedAt: Millis | null
+  /** Subscribers who matched when expansion began; null (or absent) before it. */
+  recipients?: number | null
 }
 
 export interface Delivery {

@@ -258,6 +258,15 @@ export function createBroadcastStore(db: SqliteDb) {
               'pending', 0, ${at}, ${at}, ${at}
             from ${s.subscribers} join ${s.broadcasts} b on b.id = ${broadcastId}
             where ${range} and ${scope}`),
+          // The first batch also counts everyone the broadcast will reach, once, for the console's
+          // progress bar while expansion is under way.
+          ...(after === null
+            ? [
+                raw(sql`update ${s.broadcasts} set recipients = (select count(*) from
+                    ${s.subscribers} join ${s.broadcasts} b on b.id = ${broadcastId} where ${scope})
+                  where ${s.broadcasts.id} = ${broadcastId} and ${s.broadcasts.recipients} is null`),
+              ]
+            : []),
           db
             .update(s.broadcasts)
             .set({ expandedThrough: through ?? after, expandedAt: through === null ? at : null })
@@ -407,6 +416,14 @@ export function createBroadcastStore(db: SqliteDb) {
     },
     async countAwaitingExpansion(b: Broadcast) {
       if (b.expandedAt !== null) return 0
+      // Counted when expansion began: what is left is everyone not yet a delivery.
+      if (b.recipients !== null && b.recipients !== undefined) {
+        const [row] = await db
+          .select({ n: count() })
+          .from(s.deliveries)
+          .where(eq(s.deliveries.broadcastId, b.id))
+        return Math.max(0, b.recipients - (row?.n ?? 0))
+      }
       const after = b.expandedThrough
       const [row] = await db
         .select({ n: count() })

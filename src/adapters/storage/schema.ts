@@ -277,6 +277,8 @@ export const broadcasts = sqliteTable(
     createdAt: integer('created_at').notNull(),
     expandedThrough: text('expanded_through'),
     expandedAt: integer('expanded_at'),
+    // How many subscribers matched when expansion began (the progress bar's total meanwhile).
+    recipients: integer('recipients'),
   },
   (t) => [
     index('broadcasts_pending_idx').on(t.expandedAt, t.id),

@@ -378,6 +378,8 @@ export function runStorageContract(driver: string, factory: StoreFactory) {
         ])
         // The console counts who is still to come: s2 and s6 match and lie past the cursor.
         expect(await store.countAwaitingExpansion(b)).toBe(3)
+        // The first batch counted everyone the broadcast reaches, once.
+        expect((await store.getBroadcast('b1'))!.recipients).toBe(3)
         expect(await store.countAwaitingExpansion((await store.getBroadcast('b1'))!)).toBe(2)
         await store.commit([
           {
