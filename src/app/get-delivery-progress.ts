@@ -99,8 +99,7 @@ export async function getIncidentDeliveryProgress(
   // Oldest first: should an event ever have two broadcasts, the latest one is shown.
   for (const b of broadcasts) {
     const c = counts.get(b.id)
-    if (c && b.eventId)
-      out.set(b.eventId, progressOf(b, c, await deps.store.countAwaitingExpansion(b)))
+    if (c && b.eventId) out.set(b.eventId, await progressFor(deps, b, c))
   }
   const withFailures = await Promise.all([...out.values()].map((p) => withReasons(deps, p)))
   return new Map(withFailures.map((p) => [p.eventId!, p]))
@@ -116,5 +115,25 @@ export async function getEventDeliveryProgress(
   if (!b) return null
   const counts = await deps.store.deliveryCounts([b.id])
   const c = counts.get(b.id)
-  return c ? withReasons(deps, progressOf(b, c, await deps.store.countAwaitingExpansion(b))) : null
+  return c ? withReasons(deps, await progressFor(deps, b, c)) : null
+}
+
+/**
+ * A broadcast's progress with the subscribers still to be expanded counted as pending: the
+ * recipients counted by its first expansion batch less the deliveries so far, or (before that
+ * batch) a count of the matching subscribers.
+ */
+export async function progressFor(
+  deps: Pick<Deps, 'store'>,
+  b: Broadcast,
+  counts: DeliveryCounts,
+): Promise<DeliveryProgress> {
+  const expanded = Object.values(counts).reduce((sum, n) => sum + n, 0)
+  const awaiting =
+    b.expandedAt !== null
+      ? 0
+      : b.recipients !== null && b.recipients !== undefined
+        ? Math.max(0, b.recipients - expanded)
+        : await deps.store.countAwaitingExpansion(b)
+  return progressOf(b, counts, awaiting)
 }

@@ -221,7 +221,11 @@ export interface Store {
     after: string | null,
     batchSize: number,
   ): Promise<string | null>
-  /** Matching subscribers the broadcast has not turned into deliveries yet (0 once expanded). */
+  /**
+   * Matching subscribers the broadcast has not turned into deliveries yet (0 once expanded): one
+   * scan of the subscribers past its cursor. Progress uses `Broadcast.recipients` once the first
+   * batch has counted them.
+   */
   countAwaitingExpansion(broadcast: Broadcast): Promise<number>
   listBroadcastsFor(query: { incidentId?: string; eventIds?: string[] }): Promise<Broadcast[]>
   deliveryCounts(broadcastIds: string[]): Promise<Map<string, DeliveryCounts>>

@@ -23,7 +23,7 @@ export function createTestApp(opts: { now?: number; env?: Record<string, string>
   const close = () => {
     // The SMTP pool and the webhook agent keep connections open; tests must not wait on them.
     void deps.mailer.close?.()
-    ;(deps.http as { close?: () => void }).close?.()
+    void deps.http.close?.()
     database.close()
   }
   return { app, deps, clock, database, close }

@@ -416,14 +416,6 @@ export function createBroadcastStore(db: SqliteDb) {
     },
     async countAwaitingExpansion(b: Broadcast) {
       if (b.expandedAt !== null) return 0
-      // Counted when expansion began: what is left is everyone not yet a delivery.
-      if (b.recipients !== null && b.recipients !== undefined) {
-        const [row] = await db
-          .select({ n: count() })
-          .from(s.deliveries)
-          .where(eq(s.deliveries.broadcastId, b.id))
-        return Math.max(0, b.recipients - (row?.n ?? 0))
-      }
       const after = b.expandedThrough
       const [row] = await db
         .select({ n: count() })

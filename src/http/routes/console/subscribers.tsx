@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import { progressOf } from '../../../app/get-delivery-progress.ts'
+import { progressFor } from '../../../app/get-delivery-progress.ts'
 import { getSettings } from '../../../app/get-settings.ts'
 import { listSubscribers } from '../../../app/list-subscribers.ts'
 import {
@@ -329,13 +329,13 @@ subscribersRoutes.get('/deliveries', requireUser(), async (c) => {
     (await store.getAddressees(deliveries.map((d) => d.subscriberId))).map((s) => [s.id, s]),
   )
   const brCounts = broadcast ? counts?.get(broadcast.id) : undefined
-  const awaiting = broadcast ? await store.countAwaitingExpansion(broadcast) : 0
+  const progress = broadcast && brCounts ? await progressFor({ store }, broadcast, brCounts) : null
   return c.html(
     <DeliveriesPage
       ctx={consoleCtx(c)}
       filters={filters}
       broadcast={broadcast}
-      progress={broadcast && brCounts ? progressOf(broadcast, brCounts, awaiting) : null}
+      progress={progress}
       subscriber={subscriber}
       rows={deliveries.map((delivery) => ({
         delivery,
