@@ -236,6 +236,17 @@ export interface Store {
    * write set: the lease itself is the record that a sender owns them.
    */
   claimDeliveries(now: number, leaseUntil: number, limit: number): Promise<Delivery[]>
+  /**
+   * One batch of a broadcast's expansion (as the `broadcast.expand` change writes it), in one
+   * write that also leases, until `leaseUntil`, the new deliveries that may go out now (no earlier
+   * delivery of the same incident to the same subscriber still open) and counts their attempt; the
+   * rest are written pending. Returns the leased deliveries: only ones this write created, so two
+   * senders expanding the same batch never both get a delivery.
+   */
+  expandAndLease(
+    step: { broadcastId: string; after: string | null; through: string | null; at: number },
+    leaseUntil: number,
+  ): Promise<Delivery[]>
   /** Sending deliveries whose lease ran out go back to retrying (a crashed sender). */
   reclaimExpiredLeases(now: number): Promise<number>
   /** Earliest next attempt among pending and retrying deliveries, or null. */

@@ -344,6 +344,29 @@ describe('broadcast on Node', () => {
     expect(bodies).toEqual(['first', 'first', 'second', 'third'])
   })
 
+  it('expands a big broadcast only as far as it sends, writing each delivery leased, and finishes it later', async () => {
+    await setUp()
+    const dispatcher = createDispatcher(t.deps, { concurrency: 2, claimBatch: 3 })
+    const h = await hook()
+    for (let i = 0; i < 7; i++) await webhook(`${h.url}?n=${i}`)
+    const { incident } = await openIncident(t.deps, CLI_ACTOR, {
+      name: 'x',
+      impact: 'minor',
+      body: 'x',
+    })
+    const [b] = await t.deps.store.listBroadcastsFor({ incidentId: incident.id })
+    expect(await dispatcher.drain({ maxRounds: 1 })).toBe(3)
+    // One claim: three subscribers were turned into deliveries, the other four not yet.
+    const written = await t.deps.store.listDeliveries({ broadcastId: b!.id })
+    expect(written.map((d) => [d.state, d.attempts])).toEqual(Array(3).fill(['delivered', 1]))
+    const now = (await t.deps.store.getBroadcast(b!.id))!
+    expect([now.recipients, now.expandedAt]).toEqual([7, null])
+    expect(h.requests).toHaveLength(3)
+    expect(await dispatcher.drain()).toBe(4)
+    expect(new Set(h.requests.map((r) => r.path)).size).toBe(7)
+    expect((await t.deps.store.getBroadcast(b!.id))!.expandedAt).not.toBeNull()
+  })
+
   it('sends nothing to someone who unsubscribed after the update was posted', async () => {
     const { dispatcher } = await setUp()
     const ada = await email('ada@example.test')

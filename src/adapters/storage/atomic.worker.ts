@@ -8,9 +8,10 @@ import type { RunAtomic, WriteQuery } from './drizzle-store.ts'
 // The statements go to D1's own batch() rather than drizzle's: drizzle-orm 0.45's D1 batch cannot
 // bind the parameters of a raw `sql` statement (drizzle-orm#2277, "Cannot read properties of
 // undefined (reading 'bind')"), and expanding a broadcast is one. Same SQL, same parameters.
+// A statement with RETURNING answers its rows in its own result.
 export function createD1Atomic(d1: D1Database): RunAtomic {
   return async (queries: WriteQuery[]) => {
-    if (queries.length === 0) return
+    if (queries.length === 0) return []
     const statements = queries.map((q) => {
       const { sql, params } = (typeof q.toSQL === 'function' ? q.toSQL() : q.getQuery()) as {
         sql: string
@@ -18,6 +19,6 @@ export function createD1Atomic(d1: D1Database): RunAtomic {
       }
       return d1.prepare(sql).bind(...params)
     })
-    await d1.batch(statements)
+    return (await d1.batch(statements)).map((r) => (r.results ?? []) as unknown[])
   }
 }

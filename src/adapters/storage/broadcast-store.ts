@@ -20,7 +20,7 @@ import type {
 } from '../../app/ports.ts'
 import { DELIVERY_STATES } from '../../domain/enums.ts'
 import type { Addressee, Broadcast, Delivery, Subscriber } from '../../domain/types.ts'
-import type { SqliteDb, WriteQuery } from './drizzle-store.ts'
+import type { RunAtomic, SqliteDb, WriteQuery } from './drizzle-store.ts'
 import * as s from './schema.ts'
 
 // The broadcast half of the store: subscribers, broadcasts, deliveries and the dev mailbox. The
@@ -68,11 +68,77 @@ function matches(b: { componentIds: string[]; createdAt: number }): SQL {
   return sql`${s.subscribers.state} = 'active' and ${s.subscribers.confirmedAt} <= ${b.createdAt} and ${scoped}`
 }
 
-export function createBroadcastStore(db: SqliteDb) {
+type ExpandStep = Omit<Extract<Change, { type: 'broadcast.expand' }>, 'type'>
+type LeasedRow = { id: string; subscriber_id: string; incident_id: string | null; state: string }
+
+export function createBroadcastStore(db: SqliteDb, atomic: RunAtomic) {
   // better-sqlite3 runs db.run() at once; D1 returns a lazy statement for batch(). Atomic write
-  // sets need the lazy form on both.
+  // sets need the lazy form on both (`rows()` on Node for a statement with RETURNING).
   const isAsync = (db as unknown as { resultKind: string }).resultKind === 'async'
   const raw = (query: SQL): WriteQuery => (isAsync ? db.run(query) : { run: () => db.run(query) })
+  const returning = (query: SQL): WriteQuery =>
+    isAsync ? db.all(query) : { rows: () => db.all(query) }
+
+  /**
+   * One batch of a broadcast's expansion: its matching subscribers with after < id <= through
+   * become deliveries (ids `d_<broadcast>_<subscriber>`, so a second run writes nothing), and the
+   * cursor moves. With `leaseUntil`, each delivery that may go out at once (no earlier delivery of
+   * the same incident to the same subscriber still open) is written already leased, its first
+   * attempt counted, as claimDeliveries would leave it, and the first statement returns those:
+   * a fan-out's delivery is then written twice (leased, settled) instead of three times. The
+   * others are written pending for a later claim.
+   */
+  const expandQueries = (step: ExpandStep, leaseUntil: number | null): WriteQuery[] => {
+    const { broadcastId, after, through, at } = step
+    const range = sql`${after === null ? sql`1 = 1` : sql`${s.subscribers.id} > ${after}`}
+      and ${through === null ? sql`1 = 1` : sql`${s.subscribers.id} <= ${through}`}`
+    // The broadcast row supplies its own scope, so the statement needs nothing read beforehand.
+    const scope = sql`${s.subscribers.state} = 'active' and ${s.subscribers.confirmedAt} <= b.created_at
+      and (${s.subscribers.allComponents} = 1 or b.component_ids = '[]' or exists (
+        select 1 from ${s.subscriberScopes} sc where sc.subscriber_id = ${s.subscribers.id}
+        and (sc.component_id in (select value from json_each(b.component_ids))
+          or (sc.group_id <> '' and sc.group_id in (select c.group_id from ${s.components} c
+            where c.id in (select value from json_each(b.component_ids)))))))`
+    const insert =
+      leaseUntil === null
+        ? raw(sql`insert or ignore into ${s.deliveries}
+            (id, broadcast_id, subscriber_id, incident_id, state, attempts, next_attempt_at,
+             created_at, updated_at)
+            select 'd_' || b.id || '_' || ${s.subscribers.id}, b.id, ${s.subscribers.id}, b.incident_id,
+              'pending', 0, ${at}, ${at}, ${at}
+            from ${s.subscribers} join ${s.broadcasts} b on b.id = ${broadcastId}
+            where ${range} and ${scope}`)
+        : returning(sql`insert or ignore into ${s.deliveries}
+            (id, broadcast_id, subscriber_id, incident_id, state, attempts, next_attempt_at,
+             lease_until, created_at, updated_at)
+            select n.id, n.broadcast_id, n.subscriber_id, n.incident_id,
+              case when n.held then 'pending' else 'sending' end, case when n.held then 0 else 1 end,
+              ${at}, case when n.held then null else ${leaseUntil} end, ${at}, ${at}
+            from (select 'd_' || b.id || '_' || ${s.subscribers.id} as id, b.id as broadcast_id,
+                ${s.subscribers.id} as subscriber_id, b.incident_id as incident_id,
+                exists (select 1 from ${s.deliveries} e where e.subscriber_id = ${s.subscribers.id}
+                  and e.incident_id = b.incident_id and e.id < 'd_' || b.id || '_' || ${s.subscribers.id}
+                  and e.state not in ('delivered', 'dead')) as held
+              from ${s.subscribers} join ${s.broadcasts} b on b.id = ${broadcastId}
+              where ${range} and ${scope}) n
+            returning id, subscriber_id, incident_id, state`)
+    return [
+      insert,
+      // The first batch also counts everyone the broadcast will reach, once, for the console's
+      // progress bar while expansion is under way.
+      ...(after === null
+        ? [
+            raw(sql`update ${s.broadcasts} set recipients = (select count(*) from
+                ${s.subscribers} join ${s.broadcasts} b on b.id = ${broadcastId} where ${scope})
+              where ${s.broadcasts.id} = ${broadcastId} and ${s.broadcasts.recipients} is null`),
+          ]
+        : []),
+      db
+        .update(s.broadcasts)
+        .set({ expandedThrough: through ?? after, expandedAt: through === null ? at : null })
+        .where(eq(s.broadcasts.id, broadcastId)),
+    ]
+  }
 
   // The dispatcher's own statements run once per batch of a fan-out, all the time it runs: they
   // are prepared once, and id lists cross as one JSON parameter (json_each), so a batch is one
@@ -239,40 +305,8 @@ export function createBroadcastStore(db: SqliteDb) {
             componentIds: JSON.stringify(change.broadcast.componentIds),
           }),
         ]
-      case 'broadcast.expand': {
-        const { broadcastId, after, through, at } = change
-        const range = sql`${after === null ? sql`1 = 1` : sql`${s.subscribers.id} > ${after}`}
-          and ${through === null ? sql`1 = 1` : sql`${s.subscribers.id} <= ${through}`}`
-        // The broadcast row supplies its own scope, so the statement needs nothing read beforehand.
-        const scope = sql`${s.subscribers.state} = 'active' and ${s.subscribers.confirmedAt} <= b.created_at
-          and (${s.subscribers.allComponents} = 1 or b.component_ids = '[]' or exists (
-            select 1 from ${s.subscriberScopes} sc where sc.subscriber_id = ${s.subscribers.id}
-            and (sc.component_id in (select value from json_each(b.component_ids))
-              or (sc.group_id <> '' and sc.group_id in (select c.group_id from ${s.components} c
-                where c.id in (select value from json_each(b.component_ids)))))))`
-        return [
-          raw(sql`insert or ignore into ${s.deliveries}
-            (id, broadcast_id, subscriber_id, incident_id, state, attempts, next_attempt_at,
-             created_at, updated_at)
-            select 'd_' || b.id || '_' || ${s.subscribers.id}, b.id, ${s.subscribers.id}, b.incident_id,
-              'pending', 0, ${at}, ${at}, ${at}
-            from ${s.subscribers} join ${s.broadcasts} b on b.id = ${broadcastId}
-            where ${range} and ${scope}`),
-          // The first batch also counts everyone the broadcast will reach, once, for the console's
-          // progress bar while expansion is under way.
-          ...(after === null
-            ? [
-                raw(sql`update ${s.broadcasts} set recipients = (select count(*) from
-                    ${s.subscribers} join ${s.broadcasts} b on b.id = ${broadcastId} where ${scope})
-                  where ${s.broadcasts.id} = ${broadcastId} and ${s.broadcasts.recipients} is null`),
-              ]
-            : []),
-          db
-            .update(s.broadcasts)
-            .set({ expandedThrough: through ?? after, expandedAt: through === null ? at : null })
-            .where(eq(s.broadcasts.id, broadcastId)),
-        ]
-      }
+      case 'broadcast.expand':
+        return expandQueries(change, null)
       case 'delivery.settle':
         return [
           db
@@ -451,6 +485,29 @@ export function createBroadcastStore(db: SqliteDb) {
       return out
     },
 
+    async expandAndLease(step: ExpandStep, leaseUntil: number): Promise<Delivery[]> {
+      const [rows] = await atomic(expandQueries(step, leaseUntil))
+      const leased: Delivery[] = []
+      for (const r of rows as LeasedRow[]) {
+        if (r.state !== 'sending') continue
+        leased.push({
+          id: r.id,
+          broadcastId: step.broadcastId,
+          subscriberId: r.subscriber_id,
+          incidentId: r.incident_id,
+          state: 'sending',
+          attempts: 1,
+          nextAttemptAt: step.at,
+          leaseUntil,
+          lastError: null,
+          lastStatus: null,
+          createdAt: step.at,
+          updatedAt: step.at,
+          deliveredAt: null,
+        })
+      }
+      return leased.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    },
     async claimDeliveries(now: number, leaseUntil: number, limit: number): Promise<Delivery[]> {
       // One statement: choosing and leasing cannot interleave with another sender's claim.
       const rows = await hot.claim.all({ now, leaseUntil, limit })

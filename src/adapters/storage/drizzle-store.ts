@@ -34,7 +34,11 @@ import * as s from './schema.ts'
 export type SqliteDb = BaseSQLiteDatabase<'sync' | 'async', any, typeof s>
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type WriteQuery = any
-export type RunAtomic = (queries: WriteQuery[]) => Promise<void>
+/**
+ * Runs a write set as one transaction and answers each statement's rows: a statement with
+ * RETURNING (on Node, a query with `rows()`) gives the rows it wrote, every other one `[]`.
+ */
+export type RunAtomic = (queries: WriteQuery[]) => Promise<unknown[][]>
 
 // D1 allows at most 100 bound parameters per statement: chunk id lists, and multi-row inserts by
 // CHUNK / columns per row.
@@ -73,7 +77,7 @@ function auditRow(e: AuditEntry): typeof s.auditLog.$inferInsert {
 }
 
 export function createDrizzleStore(db: SqliteDb, atomic: RunAtomic): Store {
-  const broadcast = createBroadcastStore(db)
+  const broadcast = createBroadcastStore(db, atomic)
   const maintenance = createMaintenanceStore(db)
   const postmortem = createPostmortemStore(db)
   // The reads on every request path (sessions, tokens, the component list) are prepared once:

@@ -9,13 +9,17 @@ import { emailTemplate } from './formats/email.ts'
 import { webhookTemplate } from './formats/statuspage.ts'
 import { signWebhook } from './sign.ts'
 
-// The delivery worker, the same on both runtimes: expand broadcasts into deliveries in batches,
-// lease due deliveries, send, record outcomes. Every step is a database write that a crash can
+// The delivery worker, the same on both runtimes: lease due deliveries, expand broadcasts into
+// new deliveries in batches (written already leased when nothing holds them back), send, record
+// outcomes. Every step is a database write that a crash can
 // interrupt without losing anything: an unexpanded broadcast is expanded again (idempotently), an
 // expired lease is reclaimed, and a retried delivery keeps its id (the webhook-id / Message-ID).
 
 export interface DispatchOptions {
-  /** Subscribers turned into deliveries per write. */
+  /**
+   * Subscribers turned into pending deliveries per write by `expand()` (the Workers queue job).
+   * The pump itself expands as it claims: a claim batch at a time, written already leased.
+   */
   expandBatch: number
   /** Deliveries leased per claim. */
   claimBatch: number
@@ -69,6 +73,33 @@ export async function expandBroadcasts(
     if (written >= max) break
   }
   return written
+}
+
+/**
+ * Expands broadcasts still pending, a batch at a time, writing each new delivery already leased
+ * (store.expandAndLease) until `want` are leased or `maxBatches` batches are written. A fan-out's
+ * deliveries are then written twice (leased, settled), not three times (pending, leased, settled),
+ * and no more of a big broadcast is expanded than is about to be sent.
+ */
+export async function expandLeasing(
+  deps: Pick<Deps, 'store'>,
+  opts: { want: number; at: number; leaseUntil: number; maxBatches: number },
+): Promise<{ leased: Delivery[]; batches: number }> {
+  const leased: Delivery[] = []
+  let batches = 0
+  for (const b of await deps.store.listUnexpandedBroadcasts(20)) {
+    let after = b.expandedThrough
+    while (batches < opts.maxBatches && leased.length < opts.want) {
+      const through = await deps.store.expansionBound(b, after, opts.want - leased.length)
+      const step = { broadcastId: b.id, after, through, at: opts.at }
+      for (const d of await deps.store.expandAndLease(step, opts.leaseUntil)) leased.push(d)
+      batches++
+      if (through === null) break
+      after = through
+    }
+    if (batches >= opts.maxBatches || leased.length >= opts.want) break
+  }
+  return { leased, batches }
 }
 
 /** Backoff for the n-th failed attempt (1-based): 30 s doubling to a 6 h cap, ±20 % jitter. */
@@ -263,18 +294,34 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
     ctx: Ctx
   }
 
-  /** Leases up to one batch of due deliveries, with their subscribers and the page's identity. */
-  const claim = async (): Promise<Job[]> => {
+  /**
+   * Leases up to one batch: due deliveries first (retries, and ones held back behind an earlier
+   * update), then new ones from broadcasts still expanding, with their subscribers and the page's
+   * identity. `expanded` counts the expansion batches written.
+   */
+  const claim = async (): Promise<{ jobs: Job[]; expanded: number }> => {
     const now = deps.clock.now()
+    const leaseUntil = now + opts.leaseMs
     await deps.store.reclaimExpiredLeases(now)
-    const claimed = await deps.store.claimDeliveries(now, now + opts.leaseMs, opts.claimBatch)
-    if (claimed.length === 0) return []
+    const claimed = await deps.store.claimDeliveries(now, leaseUntil, opts.claimBatch)
+    let expanded = 0
+    if (claimed.length < opts.claimBatch) {
+      const fresh = await expandLeasing(deps, {
+        want: opts.claimBatch - claimed.length,
+        at: now,
+        leaseUntil,
+        maxBatches: 5,
+      })
+      expanded = fresh.batches
+      for (const d of fresh.leased) claimed.push(d)
+    }
+    if (claimed.length === 0) return { jobs: [], expanded }
     const subs = new Map(
       (await deps.store.getAddressees(claimed.map((d) => d.subscriberId))).map((s) => [s.id, s]),
     )
     const settings = await getSettings(deps)
     const ctx = { base: pageBaseUrl(deps, settings), identity: mailIdentity(deps, settings), now }
-    return claimed.map((d) => ({ d, sub: subs.get(d.subscriberId), ctx }))
+    return { jobs: claimed.map((d) => ({ d, sub: subs.get(d.subscriberId), ctx })), expanded }
   }
 
   /** Sends one delivery and returns its outcome as changes; `quarantined` collects subscribers. */
@@ -336,19 +383,19 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
     let lastCtx: Ctx | null = null
     let writes: Promise<void> = Promise.resolve()
 
-    const claimMore = (): Promise<void> =>
-      (claiming ??= (async () => {
+    const claimMore = (): Promise<void> => {
+      if (claiming) return claiming
+      if (claims >= maxClaims) {
+        dry = true
+        return Promise.resolve()
+      }
+      claims++
+      // `.finally` runs after `claiming` is set, however soon the claim settles: clearing it
+      // inside the claim could run first, leave a settled promise behind, and keep the workers
+      // awaiting it for ever (a pass that reached `maxClaims` with its queue empty did).
+      claiming = (async () => {
         try {
-          if (claims >= maxClaims) {
-            dry = true
-            return
-          }
-          claims++
-          const expanded = await expandBroadcasts(deps, {
-            expandBatch: opts.expandBatch,
-            maxBatches: 5,
-          })
-          const jobs = await claim()
+          const { jobs, expanded } = await claim()
           if (jobs.length === 0 && expanded === 0) dry = true
           // Drop the jobs already taken: a pass can run through every delivery of a fan-out.
           queue.splice(0, head)
@@ -357,10 +404,12 @@ export function createDispatcher(deps: D, options: Partial<DispatchOptions> = {}
         } catch (error) {
           failure ??= error
           dry = true
-        } finally {
-          claiming = null
         }
-      })())
+      })().finally(() => {
+        claiming = null
+      })
+      return claiming
+    }
 
     const flush = () => {
       if (pending.length === 0 || !lastCtx) return writes

@@ -66,6 +66,46 @@ function event(
   }
 }
 
+function sub(id: string, over: Partial<Subscriber> = {}): Subscriber {
+  return {
+    id,
+    channel: 'email',
+    target: `${id}@example.test`,
+    state: 'active',
+    allComponents: true,
+    componentIds: [],
+    groupIds: [],
+    manageToken: `manage-${id}-0123456789`,
+    confirmTokenHash: null,
+    confirmExpiresAt: null,
+    secret: null,
+    previousSecret: null,
+    previousSecretUntil: null,
+    failureStreak: 0,
+    createdAt: T0,
+    confirmedAt: T0,
+    unsubscribedAt: null,
+    ...over,
+  }
+}
+
+function broadcast(id: string, incidentId: string, createdAt: number): Change {
+  return {
+    type: 'broadcast.insert',
+    broadcast: {
+      id,
+      kind: 'incident_updated',
+      incidentId,
+      eventId: `ev-${id}`,
+      statusChangeId: null,
+      componentIds: [],
+      createdAt,
+      expandedThrough: null,
+      expandedAt: null,
+    },
+  }
+}
+
 export function runStorageContract(driver: string, factory: StoreFactory) {
   describe(`storage contract on ${driver}`, () => {
     async function withStore(fn: (store: Store) => Promise<void>) {
@@ -293,26 +333,6 @@ export function runStorageContract(driver: string, factory: StoreFactory) {
 
     it('expands a broadcast into deliveries in batches, scoped by component and group, once', () =>
       withStore(async (store) => {
-        const sub = (id: string, over: Partial<Subscriber> = {}): Subscriber => ({
-          id,
-          channel: 'email',
-          target: `${id}@example.test`,
-          state: 'active',
-          allComponents: true,
-          componentIds: [],
-          groupIds: [],
-          manageToken: `manage-${id}-0123456789`,
-          confirmTokenHash: null,
-          confirmExpiresAt: null,
-          secret: null,
-          previousSecret: null,
-          previousSecretUntil: null,
-          failureStreak: 0,
-          createdAt: T0,
-          confirmedAt: T0,
-          unsubscribedAt: null,
-          ...over,
-        })
         const group = (id: string) => ({
           id,
           name: `Group ${id}`,
@@ -485,6 +505,114 @@ export function runStorageContract(driver: string, factory: StoreFactory) {
         expect(retrying[0]!.lastError).toBe('sender stopped before recording an outcome')
         expect(await store.listDeliveries({ state: 'dead' })).toEqual([])
         expect(await store.listDeliveries({ state: 'pending' })).toHaveLength(2)
+      }))
+
+    it('expands a batch already leased, holding back a subscriber whose earlier update is still open', () =>
+      withStore(async (store) => {
+        await store.commit([
+          ...['s1', 's2', 's3', 's4'].map((id): Change => ({
+            type: 'subscriber.insert',
+            subscriber: sub(id),
+          })),
+          { type: 'subscriber.insert', subscriber: sub('s5', { state: 'unsubscribed' }) },
+          broadcast('b1', 'inc1', T0 + 1000),
+        ])
+        const b1 = (await store.getBroadcast('b1'))!
+        const lease = T0 + 120_000
+        const through = await store.expansionBound(b1, null, 2)
+        expect(through).toBe('s2')
+        const first = { broadcastId: 'b1', after: null, through, at: T0 + 2000 }
+        const leased = await store.expandAndLease(first, lease)
+        expect(leased).toEqual(
+          ['s1', 's2'].map((s) => ({
+            id: `d_b1_${s}`,
+            broadcastId: 'b1',
+            subscriberId: s,
+            incidentId: 'inc1',
+            state: 'sending',
+            attempts: 1,
+            nextAttemptAt: T0 + 2000,
+            leaseUntil: lease,
+            lastError: null,
+            lastStatus: null,
+            createdAt: T0 + 2000,
+            updatedAt: T0 + 2000,
+            deliveredAt: null,
+          })),
+        )
+        // What the store returned is what it wrote.
+        expect(await store.getDelivery('d_b1_s1')).toEqual(leased[0])
+        let now = await store.getBroadcast('b1')
+        expect([now!.expandedThrough, now!.expandedAt, now!.recipients]).toEqual(['s2', null, 4])
+        // The same batch again (another sender, or a crash before the cursor moved) leases nothing.
+        expect(await store.expandAndLease(first, lease + 1)).toEqual([])
+        expect((await store.getDelivery('d_b1_s2'))!.leaseUntil).toBe(lease)
+        // Nothing is left for a claim: leased deliveries are not due.
+        expect(await store.claimDeliveries(T0 + 3000, lease, 10)).toEqual([])
+        const rest = await store.expandAndLease(
+          { broadcastId: 'b1', after: 's2', through: null, at: T0 + 3000 },
+          lease,
+        )
+        expect(rest.map((d) => d.id)).toEqual(['d_b1_s3', 'd_b1_s4'])
+        now = await store.getBroadcast('b1')
+        expect([now!.expandedThrough, now!.expandedAt, now!.recipients]).toEqual([
+          's2',
+          T0 + 3000,
+          4,
+        ])
+
+        // The next update of the same incident: s1's first one arrived and s3's went dead, but
+        // s2's is still out, so s2's second one waits, pending, for a claim after it.
+        await store.commit([
+          { type: 'delivery.delivered', ids: ['d_b1_s1', 'd_b1_s4'], at: T0 + 4000, status: 204 },
+          {
+            type: 'delivery.settle',
+            id: 'd_b1_s3',
+            state: 'dead',
+            at: T0 + 4000,
+            error: 'HTTP 410',
+          },
+          broadcast('b2', 'inc1', T0 + 5000),
+        ])
+        const second = await store.expandAndLease(
+          { broadcastId: 'b2', after: null, through: null, at: T0 + 6000 },
+          T0 + 130_000,
+        )
+        expect(second.map((d) => d.id)).toEqual(['d_b2_s1', 'd_b2_s3', 'd_b2_s4'])
+        const held = (await store.getDelivery('d_b2_s2'))!
+        expect([held.state, held.attempts, held.leaseUntil]).toEqual(['pending', 0, null])
+        expect(await store.claimDeliveries(T0 + 7000, T0 + 140_000, 10)).toEqual([])
+        await store.commit([
+          { type: 'delivery.delivered', ids: ['d_b1_s2'], at: T0 + 8000, status: 204 },
+        ])
+        expect(
+          (await store.claimDeliveries(T0 + 9000, T0 + 140_000, 10)).map((d) => [d.id, d.attempts]),
+        ).toEqual([['d_b2_s2', 1]])
+        // An update outside any incident is never held back.
+        await store.commit([
+          {
+            type: 'broadcast.insert',
+            broadcast: {
+              ...(await store.getBroadcast('b2'))!,
+              id: 'b3',
+              incidentId: null,
+              expandedAt: null,
+              expandedThrough: null,
+              recipients: null,
+            },
+          },
+        ])
+        const third = await store.expandAndLease(
+          { broadcastId: 'b3', after: null, through: null, at: T0 + 10_000 },
+          T0 + 150_000,
+        )
+        expect(third.map((d) => [d.id, d.incidentId])).toEqual(
+          ['s1', 's2', 's3', 's4'].map((s) => [`d_b3_${s}`, null]),
+        )
+        expect((await store.deliveryCounts(['b1', 'b2', 'b3'])).get('b3')).toMatchObject({
+          sending: 4,
+          pending: 0,
+        })
       }))
   })
 }
