@@ -11,9 +11,9 @@ import { signWebhook } from './sign.ts'
 
 // The delivery worker, the same on both runtimes: lease due deliveries, expand broadcasts into
 // new deliveries in batches (written already leased when nothing holds them back), send, record
-// outcomes. Every step is a database write that a crash can
-// interrupt without losing anything: an unexpanded broadcast is expanded again (idempotently), an
-// expired lease is reclaimed, and a retried delivery keeps its id (the webhook-id / Message-ID).
+// outcomes. Every step is a database write that a crash can interrupt without losing anything: an
+// unexpanded broadcast is expanded again (idempotently), an expired lease is reclaimed, and a
+// retried delivery keeps its id (the webhook-id / Message-ID).
 
 export interface DispatchOptions {
   /**
@@ -81,7 +81,7 @@ export async function expandBroadcasts(
  * deliveries are then written twice (leased, settled), not three times (pending, leased, settled),
  * and no more of a big broadcast is expanded than is about to be sent.
  */
-export async function expandLeasing(
+async function expandLeasing(
   deps: Pick<Deps, 'store'>,
   opts: { want: number; at: number; leaseUntil: number; maxBatches: number },
 ): Promise<{ leased: Delivery[]; batches: number }> {
