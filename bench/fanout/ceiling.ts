@@ -15,6 +15,8 @@ interface Job {
   /** Sent first and not timed: warms the JIT, the pool's connections and the far end. */
   warmup: number
   concurrency: number
+  /** CPU spent on this thread before each webhook send (µs), standing in for a dispatcher's. */
+  workUs?: number
   texts: BenchTexts
 }
 
@@ -61,7 +63,12 @@ if (job.mode === 'mail') {
   const sender = createNodeHttpSender({ allowedHosts: ['127.0.0.1'] })
   const secret = `whsec_${Buffer.from('0123456789abcdefghijklmn').toString('base64')}`
   const { body, headers } = await benchWebhook(job.texts, Date.now(), secret)
+  const workMs = (job.workUs ?? 0) / 1000
   await run(async (i) => {
+    if (workMs > 0) {
+      const until = performance.now() + workMs
+      while (performance.now() < until);
+    }
     // A distinct webhook-id per request lets the receiver count duplicates; it does not verify
     // signatures, so the one pre-computed signature stands for all.
     const attempt = await sender.post(`${job.url}/hook/${i}`, {

@@ -39,6 +39,9 @@ const { values: flags } = parseArgs({
     // A notify-off post every this many ms during the fan-out (0: none), for reference.
     'probe-ms': { type: 'string', default: '2000' },
     'cpu-prof': { type: 'boolean', default: false },
+    // Extra webhook ceilings whose sender spends this many µs of CPU on its main thread before
+    // each request (comma-separated), standing in for a dispatcher's work per delivery.
+    'ceiling-work-us': { type: 'string', default: '' },
     keep: { type: 'boolean', default: false },
   },
   strict: true,
@@ -49,6 +52,11 @@ const POSTS = Number(flags.posts)
 const ORDER = flags.order
 const CONCURRENCY = Number(flags.concurrency)
 const PROBE_MS = Number(flags['probe-ms'])
+const WORK_US = flags['ceiling-work-us']
+  ? flags['ceiling-work-us'].split(',').map((x) => Number(x.trim()))
+  : []
+if (WORK_US.some((n) => !Number.isInteger(n) || n <= 0))
+  throw new Error('--ceiling-work-us takes whole numbers of microseconds above 0, comma-separated')
 for (const [name, n] of Object.entries({ EMAILS, WEBHOOKS, POSTS, CONCURRENCY, PROBE_MS }))
   if (!Number.isInteger(n) || n < 0)
     throw new Error(`--${name.toLowerCase()} must be a whole number`)
@@ -334,9 +342,13 @@ try {
 }
 
 /** CPU time (user + system) a process has used so far, in ms; NaN once it is gone. */
-function cpuMs(pid) {
+/** CPU time of a process, or of one of its threads (`tid`; the main thread's is the pid). */
+function cpuMs(pid, tid = null) {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const stat = readFileSync(
+      tid === null ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`,
+      'utf8',
+    )
     // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks
@@ -359,7 +371,7 @@ function deliveryStates(dbPath) {
 // --- phases ---------------------------------------------------------------------------------------
 
 /** One raw-transport ceiling: `count` sends, timed from the sender's start to the sink's last arrival. */
-async function measureCeiling(mode, target, count) {
+async function measureCeiling(mode, target, count, workUs = 0) {
   if (count === 0) return null
   // Untimed copies first, so the ceiling is the transport at its best (Herald starts cold).
   const warmup = Math.min(1000, Math.max(100, Math.round(count / 10)))
@@ -379,6 +391,7 @@ async function measureCeiling(mode, target, count) {
       count,
       warmup,
       concurrency: CONCURRENCY,
+      workUs,
       texts: { ...TEXTS, baseUrl: 'http://127.0.0.1:3000' },
     }),
   })
@@ -398,7 +411,9 @@ async function measureCeiling(mode, target, count) {
   const stats = await target.ask({ type: 'stats' }, 'stats')
   const ms = end.at - start.at
   const rate = (count / ms) * 1000
-  log(`${mode} ceiling: ${fmtInt(count)} in ${fmtS(ms)} = ${fmtInt(rate)}/s`)
+  log(
+    `${mode} ceiling${workUs ? ` with ${workUs} µs of work per send` : ''}: ${fmtInt(count)} in ${fmtS(ms)} = ${fmtInt(rate)}/s`,
+  )
   return {
     count,
     warmup,
@@ -507,6 +522,7 @@ async function measureFanout(dbPath, token, sink, receiver, ceilingMs) {
 
   const cpu0 = {
     herald: cpuMs(server.pid),
+    heraldMain: cpuMs(server.pid, server.pid),
     sink: cpuMs(sink.child.pid),
     receiver: cpuMs(receiver.child.pid),
   }
@@ -535,6 +551,7 @@ async function measureFanout(dbPath, token, sink, receiver, ceilingMs) {
   const endUs = process.hrtime.bigint() / 1000n
   const cpu = {
     herald: cpuMs(server.pid) - cpu0.herald,
+    heraldMain: cpuMs(server.pid, server.pid) - cpu0.heraldMain,
     sink: cpuMs(sink.child.pid) - cpu0.sink,
     receiver: cpuMs(receiver.child.pid) - cpu0.receiver,
   }
@@ -610,10 +627,11 @@ function command() {
   if (CONCURRENCY !== 50) args.push(`--concurrency ${CONCURRENCY}`)
   if (PROBE_MS !== 2000) args.push(`--probe-ms ${PROBE_MS}`)
   if (flags['cpu-prof']) args.push('--cpu-prof')
+  if (WORK_US.length) args.push(`--ceiling-work-us ${WORK_US.join(',')}`)
   return `npm run bench:fanout${args.length ? ` -- ${args.join(' ')}` : ''}`
 }
 
-function report({ seed, before, after, fan, lat }) {
+function report({ seed, before, after, fan, lat, worked }) {
   const best = (k) => {
     const xs = [before[k], after[k]].filter(Boolean)
     return xs.length ? xs.reduce((a, b) => (b.rate > a.rate ? b : a)) : null
@@ -717,7 +735,7 @@ function report({ seed, before, after, fan, lat }) {
   const cpuParts = []
   if (complete)
     cpuParts.push(
-      `during the fan-out, Herald ${perUnit(fan.cpu.herald, total)} per delivery (${share(fan.cpu.herald, elapsed)})` +
+      `during the fan-out, Herald ${perUnit(fan.cpu.herald, total)} per delivery (${share(fan.cpu.herald, elapsed)}; its main thread ${perUnit(fan.cpu.heraldMain, total)}, ${share(fan.cpu.heraldMain, elapsed)})` +
         (EMAILS
           ? `, the sink ${perUnit(fan.cpu.sink, EMAILS)} per mail (${share(fan.cpu.sink, elapsed)})`
           : '') +
@@ -745,6 +763,27 @@ function report({ seed, before, after, fan, lat }) {
         ? ' The notify-off posts during the fan-out (row above) show what sharing the process with a running fan-out costs.'
         : ''),
   )
+  if (worked.length && ceil.webhook) {
+    const main = complete ? (1000 * fan.cpu.heraldMain) / total : null
+    lines.push('')
+    lines.push(
+      `Webhook ceilings whose sender first spends N µs of CPU on its main thread per request (a busy loop standing in for a dispatcher's work per delivery), against the plain ceiling above` +
+        (main === null
+          ? ':'
+          : `; Herald's main thread spent ${main.toFixed(0)} µs per delivery in this run's fan-out:`),
+    )
+    lines.push('')
+    lines.push('| Work per request | Ceiling | Against the plain ceiling |')
+    lines.push('| ---: | ---: | ---: |')
+    lines.push(`| 0 µs | ${fmtInt(ceil.webhook.rate)} req/s | 1.00× |`)
+    for (const w of worked)
+      lines.push(
+        `| ${w.workUs} µs | ${fmtInt(w.rate)} req/s | ${fmtRatio(w.rate / ceil.webhook.rate)} |`,
+      )
+    lines.push(
+      `| Herald's fan-out | ${byKey.webhook?.rate ? `${fmtInt(byKey.webhook.rate)} req/s` : '–'} | ${byKey.webhook?.ratio ? fmtRatio(byKey.webhook.ratio) : '–'} |`,
+    )
+  }
   if (fan.profile)
     lines.push(
       `- CPU profile of the fan-out server: \`${fan.profile}\` (kept with --keep; summary on stderr).`,
@@ -821,12 +860,17 @@ async function main() {
   const ceilingMs = (before.mail?.ms ?? 0) + (before.webhook?.ms ?? 0)
   const fan = await measureFanout(fanDb, token, sink, receiver, ceilingMs)
   const after = await measureCeilings(sink, receiver, 'after')
+  const worked = []
+  for (const workUs of WORK_US) {
+    const c = await measureCeiling('webhook', receiver, WEBHOOKS, workUs)
+    if (c) worked.push({ ...c, workUs })
+  }
   await stopChild(sink.child)
   await stopChild(receiver.child)
 
   log(`post latency with ${fmtInt(EMAILS + WEBHOOKS)} subscribers …`)
   const lat = await measurePostLatency(latDb, token, hole)
-  console.log(report({ seed, before, after, fan, lat }))
+  console.log(report({ seed, before, after, fan, lat, worked }))
 }
 
 main().then(
