@@ -500,8 +500,14 @@ async function measureFanout(dbPath, token, sink, receiver, ceilingMs) {
     if (rss > maxRss) maxRss = rss
   }, RSS_POLL_MS)
   const counts = { mail: 0, webhook: 0 }
+  // Herald's main-thread CPU at the channel boundaries, for its cost per webhook delivery alone.
+  const mainCpu = () => ({ cpu: cpuMs(server.pid, server.pid), at: nowMs() })
+  const marks = {}
   sink.on('progress', (m) => (counts.mail = m.count))
-  receiver.on('progress', (m) => (counts.webhook = m.count))
+  receiver.on('progress', (m) => {
+    counts.webhook = m.count
+    marks.hookFirst ??= mainCpu()
+  })
   const progress = setInterval(() => {
     log(
       `fan-out: mail ${fmtInt(counts.mail)} / ${fmtInt(EMAILS)}, webhooks ${fmtInt(counts.webhook)} / ${fmtInt(WEBHOOKS)}, RSS ${fmtMB(procStatus(server.pid).rss)}`,
@@ -517,8 +523,8 @@ async function measureFanout(dbPath, token, sink, receiver, ceilingMs) {
       : target.ask({ type: 'expect', count }, 'reached', timeoutMs)
   const mailDone = expect(sink, EMAILS)
   const hookDone = expect(receiver, WEBHOOKS)
-  mailDone.catch(() => {})
-  hookDone.catch(() => {})
+  mailDone.then(() => (marks.mailEnd = mainCpu())).catch(() => {})
+  hookDone.then(() => (marks.hookEnd = mainCpu())).catch(() => {})
 
   const cpu0 = {
     herald: cpuMs(server.pid),
@@ -549,6 +555,15 @@ async function measureFanout(dbPath, token, sink, receiver, ceilingMs) {
   const [mail, hook] = settled.map((r) => (r.status === 'fulfilled' ? r.value : null))
   const failure = settled.find((r) => r.status === 'rejected')?.reason ?? null
   const endUs = process.hrtime.bigint() / 1000n
+  // The webhook window as the report times it: from the earlier of its first request and the
+  // last mail (grouped order), to its last request.
+  const hookStart = [marks.hookFirst, ORDER === 'grouped' ? marks.mailEnd : null]
+    .filter(Boolean)
+    .reduce((a, b) => (b.at < a.at ? b : a), { at: Infinity })
+  const mainPerHookUs =
+    marks.hookEnd && hookStart.at !== Infinity && WEBHOOKS
+      ? (1000 * (marks.hookEnd.cpu - hookStart.cpu)) / WEBHOOKS
+      : null
   const cpu = {
     herald: cpuMs(server.pid) - cpu0.herald,
     heraldMain: cpuMs(server.pid, server.pid) - cpu0.heraldMain,
@@ -607,6 +622,7 @@ async function measureFanout(dbPath, token, sink, receiver, ceilingMs) {
     logged,
     profile,
     cpu,
+    mainPerHookUs,
   }
 }
 
@@ -764,13 +780,13 @@ function report({ seed, before, after, fan, lat, worked }) {
         : ''),
   )
   if (worked.length && ceil.webhook) {
-    const main = complete ? (1000 * fan.cpu.heraldMain) / total : null
+    const main = fan.mainPerHookUs
     lines.push('')
     lines.push(
       `Webhook ceilings whose sender first spends N µs of CPU on its main thread per request (a busy loop standing in for a dispatcher's work per delivery), against the plain ceiling above` +
         (main === null
           ? ':'
-          : `; Herald's main thread spent ${main.toFixed(0)} µs per delivery in this run's fan-out:`),
+          : `; Herald's main thread spent ${main.toFixed(0)} µs of CPU per webhook delivery in this run's fan-out (during the webhook window):`),
     )
     lines.push('')
     lines.push('| Work per request | Ceiling | Against the plain ceiling |')
