@@ -341,8 +341,10 @@ try {
   // Linux's usual value.
 }
 
-/** CPU time (user + system) a process has used so far, in ms; NaN once it is gone. */
-/** CPU time of a process, or of one of its threads (`tid`; the main thread's is the pid). */
+/**
+ * CPU time (user + system) a process, or one of its threads (`tid`; the main thread's is the
+ * pid), has used so far, in ms; NaN once it is gone.
+ */
 function cpuMs(pid, tid = null) {
   try {
     const stat = readFileSync(
